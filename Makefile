@@ -1,0 +1,59 @@
+# Two commands matter: `make run` (the site, worker and beat on embedded defaults, with demo
+# data) and `make test` (the whole suite). Everything else is a step they share.
+
+# Inside the checkout, pyenv's .python-version makes python3 a 3.12; elsewhere python3.12.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint messages schema clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (Django 6.1); found " + sys.version.split()[0] + ". Install Python 3.12 or set PYTHON=/path/to/python3.12.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The site at http://$(HOST):$(PORT) with a Celery worker and beat. No DATABASE_URL/REDIS_URL:
+# SQLite in var/ and kombu's filesystem broker in var/broker/. Ctrl-C stops all three.
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_structure
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)  (worker and beat logs: var/worker.log, var/beat.log)"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=1 $(BIN)/celery -A r4v worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
+	DEBUG=1 $(BIN)/celery -A r4v beat --loglevel=INFO > var/beat.log 2>&1 & \
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. CI sets DATABASE_URL and REDIS_URL to PostgreSQL and Redis; without them
+# it runs on SQLite and the filesystem broker.
+test: install
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-used-anywhere-else-0123456789abcdef} \
+	  $(BIN)/python manage.py collectstatic --noinput -v0
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-used-anywhere-else-0123456789abcdef} \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Needs GNU gettext (Debian: gettext). Compiled .mo files are committed, so running the site
+# does not.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+schema: install
+	DEBUG=1 $(BIN)/python manage.py spectacular --file var/schema.yml --validate --fail-on-warn
+
+clean:
+	rm -rf $(VENV) var staticfiles

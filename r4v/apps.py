@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class R4VConfig(AppConfig):
+    name = "r4v"
+    verbose_name = _("R4V core")

@@ -1,0 +1,22 @@
+"""Domain errors raised by services, mapped once to HTTP by `r4v.api_errors`."""
+
+
+class DomainError(Exception):
+    """A request the domain refuses; `code` is stable for clients, `detail` is for people."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, code: str, field: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    """The user may see the object but not do this to it."""
+
+    status_code = 403
+
+    def __init__(self, detail: str = "You may not do this.", *, code: str = "not_allowed"):
+        super().__init__(detail, code=code)

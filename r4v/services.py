@@ -1,0 +1,119 @@
+"""Writes of the core: people and the notification inbox."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+
+from .audit import save_audited
+from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+
+def notification_send(
+    *, recipients, subject: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Put a message in each recipient's inbox and e-mail it after the transaction commits."""
+    rows = [
+        Notification.objects.create(recipient=r, subject=subject[:200], body=body, url=url)
+        for r in {r.pk: r for r in recipients}.values()
+    ]
+    if rows:
+        ids = [n.pk for n in rows]
+        transaction.on_commit(lambda: _enqueue_delivery(ids))
+    return rows
+
+
+def _enqueue_delivery(ids: list[int]) -> None:
+    from .tasks import deliver_notification
+
+    for pk in ids:
+        try:
+            deliver_notification.delay(pk)
+        except Exception:
+            # The transaction has committed: failing the request now would report an error for
+            # a change that was saved. The beat sweeper sends it instead — late, never lost.
+            logger.warning(
+                "Could not enqueue e-mail for notification %s; the sweeper will send it",
+                pk,
+                exc_info=True,
+            )
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """E-mail one notification at most once; returns whether this call sent it.
+
+    The claim is a filtered update that proceeds only when it changed exactly one row, so a
+    redelivered task, the sweeper and the on-commit task cannot send the same message twice.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    link = f"\n\n{settings.SITE_URL}{n.url}" if n.url else ""
+    with translation.override(n.recipient.preferred_language):
+        send_mail(n.subject, f"{n.body}{link}", None, [n.recipient.email])
+    return True
+
+
+def notifications_deliver_pending(*, older_than_seconds: int = 30) -> int:
+    """Sweep undelivered notifications (the outbox); returns how many were sent now."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+    return sum(
+        notification_deliver(notification_id=pk)
+        for pk in pending.values_list("pk", flat=True)[:500]
+    )
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def person_get_or_create(
+    *,
+    email: str,
+    full_name: str,
+    by: User,
+    gender: str = "",
+    speaks_spanish=None,
+    speaks_english=None,
+) -> User:
+    """Find a person by e-mail, or create an account without a password (set on first invite).
+
+    Co-coordinators are often designated before they have an account; the designation must
+    not wait for one.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is not None:
+        return user
+    user = User(email=email.strip().lower(), full_name=full_name.strip())
+    if gender:
+        user.gender = gender
+    user.speaks_spanish = bool(speaks_spanish)
+    user.speaks_english = bool(speaks_english)
+    user.set_unusable_password()
+    return save_audited(user, by=by, reason="Person added")
+
+
+SYSTEM_EMAIL = "system@r4v.invalid"
+
+
+def system_user() -> User:
+    """The actor for commands and scheduled tasks, so their changes are attributed too.
+
+    An administrator who cannot log in: its password is unusable.
+    """
+    user = User.objects.filter(email=SYSTEM_EMAIL).first()
+    if user is None:
+        user = User(email=SYSTEM_EMAIL, full_name="R4V system", is_superuser=True)
+        user.set_unusable_password()
+        user.save()
+    return user

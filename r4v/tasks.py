@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="r4v.deliver_notification")
+def deliver_notification(notification_id: int) -> bool:
+    return services.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="r4v.deliver_pending_notifications")
+def deliver_pending_notifications() -> int:
+    return services.notifications_deliver_pending()

@@ -1,0 +1,531 @@
+"""REST API of the coordination structure: public reads, and writes that each call one service.
+
+Reads show what the public pages show, to anyone. Writes need a logged-in user (token or
+session); each validates a small input serializer for types and lengths, then calls one
+service from `sectors.services`, which checks the policy (NotAllowed -> 403) and the rules
+(ValidationError -> 400 naming the field). Objects are looked up through the policy's
+querysets, so one outside the user's scope answers 404, as if it did not exist.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from r4v.services import person_get_or_create
+
+from . import filters, policy, selectors, services
+from . import serializers as s
+from .models import CoCoordinatorDesignation, Country, PartnerMembership, PlatformSector
+from .policy import Action
+
+
+class Pagination(LimitOffsetPagination):
+    # The whole structure is a few hundred rows; a cap keeps one request from asking for more.
+    max_limit = 500
+
+
+_ERROR_MEANINGS = {
+    400: _("Invalid input; `errors` names the fields."),
+    401: _("Not logged in: send `Authorization: Token <key>`."),
+    403: _("You may see this but not do this to it."),
+    404: _("Not found, or outside your scope."),
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {
+        code: OpenApiResponse(s.ErrorSerializer, description=_ERROR_MEANINGS[code])
+        for code in codes
+    }
+
+
+def _input(serializer_class, request, **context) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _call(service, **kwargs):
+    # One transaction per write: some services write several rows (ending a co-lead ends its
+    # co-coordinators one by one) and a refusal halfway must leave nothing behind.
+    with transaction.atomic():
+        return service(**kwargs)
+
+
+def _renamed(error: ValidationError, **names: str) -> ValidationError:
+    """The service's field names, as the input names them (`person` -> `person_email`)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in error.error_dict.items()}
+    )
+
+
+# Candidates for sectors.selectors (see the API hand-over notes): kept private here meanwhile.
+
+
+def _visible_q(user) -> Q:
+    """Active sectors for everyone, plus the inactive ones the user may edit (to fix or reactivate)."""
+    active = Q(is_active=True)
+    if not user.is_authenticated:
+        return active
+    return active | policy.platform_sector_q(user, Action.EDIT_SECTOR_PAGE)
+
+
+def _platform_sectors_visible_to(user) -> QuerySet[PlatformSector]:
+    # `|` keeps the public selector's joins and prefetches and only widens its WHERE clause.
+    return selectors.platform_sector_public() | PlatformSector.objects.filter(_visible_q(user))
+
+
+def _platform_sectors_choosable_by(user) -> QuerySet[PlatformSector]:
+    """What a request body may name as `platform_sector`; any other id reads as unknown."""
+    return PlatformSector.objects.filter(_visible_q(user))
+
+
+def _co_coordinator_list_for(user, action: Action) -> QuerySet[CoCoordinatorDesignation]:
+    return CoCoordinatorDesignation.objects.filter(
+        policy.platform_sector_q(user, action, prefix="co_lead__platform_sector__")
+    ).select_related(
+        "person",
+        "co_lead__organization",
+        "co_lead__platform_sector__platform",
+        "co_lead__platform_sector__sector",
+    )
+
+
+def _partner_list_for(user, action: Action) -> QuerySet[PartnerMembership]:
+    return PartnerMembership.objects.filter(
+        policy.platform_sector_q(user, action, prefix="platform_sector__")
+    ).select_related("organization", "platform_sector__platform", "platform_sector__sector")
+
+
+# --- Public catalogue ------------------------------------------------------------------------
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The countries of the R4V response."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.CountrySerializer
+    pagination_class = Pagination
+    lookup_field = "iso_code"
+
+    def get_queryset(self):
+        return Country.objects.all()
+
+
+class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+    """Coordination platforms with their countries and co-lead organizations."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.PlatformSerializer
+    pagination_class = Pagination
+    filterset_class = filters.PlatformFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return selectors.platform_list()
+
+
+class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The sector catalogue: sectors, sub-sectors and working groups."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.SectorSerializer
+    pagination_class = Pagination
+    filterset_class = filters.SectorFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return selectors.sector_catalogue().prefetch_related("sub_sectors")
+
+
+# --- Sectors on platforms ----------------------------------------------------------------------
+
+
+class PlatformSectorViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Sectors as they are active on each platform, with current co-leads, co-coordinators and
+    partners. Anonymous clients see active sectors only."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = s.PlatformSectorSerializer
+    pagination_class = Pagination
+    filterset_class = filters.PlatformSectorFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "partial_update":
+            return selectors.platform_sector_list_for(user, Action.EDIT_SECTOR_PAGE)
+        if self.action in ("deactivate", "selection_procedure"):
+            return selectors.platform_sector_list_for(user, Action.MANAGE_SECTOR)
+        return _platform_sectors_visible_to(user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            # One query for the sub-sectors of the whole page.
+            selectors.attach_sub_sectors(page)
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        platform_sector = self.get_object()
+        selectors.attach_sub_sectors([platform_sector])
+        return Response(self.get_serializer(platform_sector).data)
+
+    def _read(self, pk: int) -> dict:
+        platform_sector = _platform_sectors_visible_to(self.request.user).get(pk=pk)
+        selectors.attach_sub_sectors([platform_sector])
+        return self.get_serializer(platform_sector).data
+
+    @extend_schema(
+        summary=_("Activate a sector on a platform"),
+        description=_("Creates it there the first time; 200 if it was already active."),
+        request=s.PlatformSectorActivateInput,
+        responses={
+            201: s.PlatformSectorSerializer,
+            200: s.PlatformSectorSerializer,
+            **_errors(400, 401, 403),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(s.PlatformSectorActivateInput, request)
+        was_active = PlatformSector.objects.filter(
+            platform=data["platform"], sector=data["sector"], is_active=True
+        ).exists()
+        platform_sector = _call(services.platform_sector_activate, by=request.user, **data)
+        return Response(
+            self._read(platform_sector.pk),
+            status=status.HTTP_200_OK if was_active else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary=_("Update the sector page (purpose)"),
+        request=s.PlatformSectorPageInput,
+        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        platform_sector = self.get_object()
+        data = _input(s.PlatformSectorPageInput, request)
+        if "purpose" in data:  # PATCH: nothing sent, nothing changed
+            _call(
+                services.platform_sector_update_page,
+                platform_sector=platform_sector,
+                by=request.user,
+                **data,
+            )
+        return Response(self._read(platform_sector.pk))
+
+    @extend_schema(
+        summary=_("Deactivate a sector on a platform"),
+        request=s.ReasonInput,
+        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, *args, **kwargs):
+        platform_sector = self.get_object()
+        data = _input(s.ReasonInput, request)
+        _call(
+            services.platform_sector_deactivate,
+            platform_sector=platform_sector,
+            by=request.user,
+            **data,
+        )
+        return Response(self._read(platform_sector.pk))
+
+    @extend_schema(
+        summary=_("Record the co-lead selection procedure"),
+        request=s.SelectionProcedureInput,
+        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="selection-procedure")
+    def selection_procedure(self, request, *args, **kwargs):
+        platform_sector = self.get_object()
+        data = _input(s.SelectionProcedureInput, request)
+        _call(
+            services.selection_procedure_update,
+            platform_sector=platform_sector,
+            by=request.user,
+            **data,
+        )
+        return Response(self._read(platform_sector.pk))
+
+
+# --- Organizations --------------------------------------------------------------------------
+
+
+class OrganizationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Organizations taking part in the response, with their type."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = s.OrganizationSerializer
+    pagination_class = Pagination
+    filterset_class = filters.OrganizationFilter
+
+    def get_queryset(self):
+        return selectors.organization_list()
+
+    @extend_schema(
+        summary=_("Add an organization"),
+        request=s.OrganizationCreateInput,
+        responses={201: s.OrganizationSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(s.OrganizationCreateInput, request)
+        organization = _call(services.organization_create, by=request.user, **data)
+        return Response(self.get_serializer(organization).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Change an organization"),
+        request=s.OrganizationUpdateInput,
+        responses={200: s.OrganizationSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        organization = self.get_object()
+        data = dict(_input(s.OrganizationUpdateInput, request))
+        reason = data.pop("reason")
+        organization = _call(
+            services.organization_update,
+            organization=organization,
+            by=request.user,
+            reason=reason,
+            **data,
+        )
+        return Response(self.get_serializer(organization).data)
+
+
+# --- Designations and partners (management: the user's scope only) ---------------------------
+
+
+class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Co-lead designations on the sectors you manage, ended ones included."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.CoLeadSerializer
+    pagination_class = Pagination
+    filterset_class = filters.CoLeadFilter
+
+    def get_queryset(self):
+        return selectors.co_lead_list_for(self.request.user, Action.MANAGE_SECTOR)
+
+    @extend_schema(
+        summary=_("Designate a co-lead organization"),
+        request=s.CoLeadDesignateInput,
+        responses={201: s.CoLeadSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(
+            s.CoLeadDesignateInput,
+            request,
+            platform_sectors=_platform_sectors_choosable_by(request.user),
+        )
+        co_lead = _call(services.co_lead_designate, by=request.user, **data)
+        return Response(self.get_serializer(co_lead).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("End a co-lead designation and the co-coordinators it designated"),
+        request=s.DesignationEndInput,
+        responses={200: s.CoLeadSerializer, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, *args, **kwargs):
+        co_lead = self.get_object()
+        data = _input(s.DesignationEndInput, request)
+        ended_on = data.get("ended_on") or timezone.localdate()
+        # Proposed for services.co_lead_end; the model constraint alone names no field.
+        if ended_on < co_lead.term_start:
+            raise ValidationError(
+                {"ended_on": _("A designation cannot end before its term starts.")}
+            )
+        _call(
+            services.co_lead_end,
+            co_lead=co_lead,
+            ended_on=ended_on,
+            by=request.user,
+            reason=data["reason"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class CoCoordinatorViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Co-coordinator designations on the sectors you manage, ended ones included."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.CoCoordinatorSerializer
+    pagination_class = Pagination
+    filterset_class = filters.CoCoordinatorFilter
+
+    def get_queryset(self):
+        return _co_coordinator_list_for(self.request.user, Action.MANAGE_SECTOR)
+
+    @extend_schema(
+        summary=_("Designate a co-coordinator"),
+        description=_(
+            "The person is found by e-mail, or added without a password. The organization must "
+            "be a current co-lead of the sector."
+        ),
+        request=s.CoCoordinatorDesignateInput,
+        responses={201: s.CoCoordinatorSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(
+            s.CoCoordinatorDesignateInput,
+            request,
+            platform_sectors=_platform_sectors_choosable_by(request.user),
+        )
+        try:
+            # Both in one transaction: a refused designation must not leave a new account behind.
+            with transaction.atomic():
+                person = person_get_or_create(
+                    email=data["person_email"], full_name=data["person_full_name"], by=request.user
+                )
+                designation = services.co_coordinator_designate(
+                    platform_sector=data["platform_sector"],
+                    organization=data["organization"],
+                    person=person,
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    term_start=data["term_start"],
+                    term_end=data["term_end"],
+                    by=request.user,
+                    reason=data["reason"],
+                )
+        except ValidationError as error:
+            raise _renamed(
+                error, person="person_email", email="person_email", full_name="person_full_name"
+            ) from error
+        designation = self.get_queryset().get(pk=designation.pk)
+        return Response(self.get_serializer(designation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("End a co-coordinator designation"),
+        request=s.DesignationEndInput,
+        responses={200: s.CoCoordinatorSerializer, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, *args, **kwargs):
+        designation = self.get_object()
+        data = _input(s.DesignationEndInput, request)
+        _call(
+            services.co_coordinator_end,
+            designation=designation,
+            ended_on=data.get("ended_on") or timezone.localdate(),
+            by=request.user,
+            reason=data["reason"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Partner organizations of the sectors whose page you edit, past ones included."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.PartnerSerializer
+    pagination_class = Pagination
+    filterset_class = filters.PartnerFilter
+
+    def get_queryset(self):
+        return _partner_list_for(self.request.user, Action.EDIT_SECTOR_PAGE)
+
+    @extend_schema(
+        summary=_("Add a partner organization to a sector"),
+        request=s.PartnerAddInput,
+        responses={201: s.PartnerSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(
+            s.PartnerAddInput,
+            request,
+            platform_sectors=_platform_sectors_choosable_by(request.user),
+        )
+        membership = _call(services.partner_add, by=request.user, **data)
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Record that a partner left the sector"),
+        request=s.PartnerRemoveInput,
+        responses={200: s.PartnerSerializer, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request, *args, **kwargs):
+        membership = self.get_object()
+        data = _input(s.PartnerRemoveInput, request)
+        _call(services.partner_remove, membership=membership, by=request.user, **data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+# --- Change notices -------------------------------------------------------------------------
+
+
+class ChangeNoticeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Changes co-lead organizations report to the Regional Platform: the Regional Platform
+    team sees all, a co-lead focal point those of their organization."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ChangeNoticeSerializer
+    pagination_class = Pagination
+    filterset_class = filters.ChangeNoticeFilter
+
+    def get_queryset(self):
+        return selectors.change_notice_list_visible_to(self.request.user)
+
+    def _read(self, pk: int) -> dict:
+        return self.get_serializer(selectors.change_notice_get_for(self.request.user, pk=pk)).data
+
+    @extend_schema(
+        summary=_("File a change notice"),
+        request=s.ChangeNoticeFileInput,
+        responses={201: s.ChangeNoticeSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        data = _input(s.ChangeNoticeFileInput, request)
+        notice = _call(services.change_notice_file, by=request.user, **data)
+        return Response(self._read(notice.pk), status=status.HTTP_201_CREATED)
+
+    def _decide(self, service, request) -> Response:
+        notice = self.get_object()
+        data = _input(s.ChangeNoticeDecisionInput, request)
+        _call(service, notice=notice, by=request.user, comment=data["comment"])
+        return Response(self._read(notice.pk))
+
+    @extend_schema(
+        summary=_("Acknowledge a change notice"),
+        request=s.ChangeNoticeDecisionInput,
+        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, *args, **kwargs):
+        return self._decide(services.change_notice_acknowledge, request)
+
+    @extend_schema(
+        summary=_("Apply a change notice to the designations"),
+        request=s.ChangeNoticeDecisionInput,
+        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request, *args, **kwargs):
+        return self._decide(services.change_notice_apply, request)
+
+    @extend_schema(
+        summary=_("Decline a change notice"),
+        request=s.ChangeNoticeDecisionInput,
+        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, *args, **kwargs):
+        return self._decide(services.change_notice_decline, request)

@@ -1,0 +1,147 @@
+"""Forms for change notices and their decisions.
+
+The forms only parse input; `sectors.services.change_notice_*` decide what is valid, and the
+views put the services' field errors back on these forms.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from r4v.models import User
+
+from ..models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget, and `is-invalid` on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Services' errors arrive through here too, after cleaning.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class CoLeadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CoLeadDesignation) -> str:
+        return f"{obj.organization} – {obj.platform_sector.title}"
+
+
+class OutgoingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CoCoordinatorDesignation) -> str:
+        return f"{obj.person.full_name} ({obj.co_lead.organization})"
+
+
+class ChangeNoticeForm(BootstrapForm):
+    co_lead = CoLeadChoiceField(
+        label=_("Co-lead"),
+        queryset=CoLeadDesignation.objects.none(),
+        help_text=_("The organization and sector the change is about."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Change"), choices=ChangeNotice.Kind.choices, widget=forms.RadioSelect
+    )
+    outgoing = OutgoingChoiceField(
+        label=_("Outgoing co-coordinator"),
+        queryset=CoCoordinatorDesignation.objects.none(),
+        required=False,
+        help_text=_("For a replacement: who leaves."),
+    )
+    incoming_name = forms.CharField(
+        label=_("Incoming co-coordinator's name"), max_length=150, required=False
+    )
+    incoming_email = forms.EmailField(label=_("Incoming co-coordinator's e-mail"), required=False)
+    incoming_phone = forms.CharField(
+        label=_("Incoming co-coordinator's phone"), max_length=40, required=False
+    )
+    incoming_gender = forms.ChoiceField(
+        label=_("Incoming co-coordinator's gender"),
+        choices=[("", _("Not given")), *User.Gender.choices],
+        required=False,
+    )
+    incoming_speaks_spanish = forms.BooleanField(label=_("Works in Spanish"), required=False)
+    incoming_speaks_english = forms.BooleanField(label=_("Works in English"), required=False)
+    effective_on = forms.DateField(
+        label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(
+        label=_("What is changing and why"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, co_leads, narrow_to=None, reload_url: str = "", **kwargs):
+        """`co_leads`: those the user may file about; `narrow_to`: list only its co-coordinators.
+
+        On submission the outgoing choices span every co-lead the user may file about, so a
+        co-coordinator of another co-lead reaches the service, which names the field in its error.
+        """
+        super().__init__(*args, **kwargs)
+        self.fields["co_lead"].queryset = co_leads
+        outgoing = (
+            CoCoordinatorDesignation.objects.open()
+            .filter(co_lead__in=co_leads.values("pk"))
+            .select_related("person", "co_lead__organization")
+            .order_by("co_lead__organization__name", "person__full_name")
+        )
+        if narrow_to is not None:
+            outgoing = outgoing.filter(co_lead=narrow_to)
+        self.fields["outgoing"].queryset = outgoing
+        if reload_url:
+            # htmx: choosing a co-lead reloads the outgoing list with its co-coordinators only.
+            self.fields["co_lead"].widget.attrs.update(
+                {
+                    "hx-get": reload_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#outgoing-field",
+                    "hx-swap": "outerHTML",
+                }
+            )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data["kind"] != ChangeNotice.Kind.COORDINATOR_REPLACED:
+            # A co-lead stepping down names nobody: drop what the other half of the form held.
+            data.update(outgoing=None, incoming_name="", incoming_email="", incoming_phone="")
+            data.update(
+                incoming_gender="", incoming_speaks_spanish=False, incoming_speaks_english=False
+            )
+        data["incoming_gender"] = data["incoming_gender"] or ""
+        return data
+
+
+class DecisionForm(BootstrapForm):
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NotificationReadForm(forms.Form):
+    """Mark one notification read (`notification`) or all of them (`all`)."""
+
+    notification = forms.IntegerField(required=False, min_value=1)
+    all = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all") and not data.get("notification"):
+            raise forms.ValidationError(_("Choose a message, or mark all as read."))
+        return data

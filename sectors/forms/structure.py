@@ -1,0 +1,217 @@
+"""Forms of the structure-management pages.
+
+They check shape only (types, lengths, dates that parse); every domain rule — term order, who
+may designate, duplicates — is the service's, and its errors are put back on these forms by
+`sectors.views.structure.run_service`.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from r4v.models import User
+
+from ..models import Organization, RoleAssignment, Sector
+
+# The audit trail keeps at most 100 characters of a reason (simple-history's column).
+REASON_MAX_LENGTH = 100
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap classes to widgets and marks fields with errors as invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self):
+        """Flag fields that carry errors, including ones added after validation by the view."""
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def _date_field(label, *, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _reason_field():
+    return forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Kept in the record's history with your name and the time."),
+    )
+
+
+# --- Organizations ---------------------------------------------------------------------------
+
+
+class OrganizationFilterForm(BootstrapForm):
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *Organization.Kind.choices]
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class OrganizationForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=Organization.Kind.choices)
+    website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
+
+
+class OrganizationEditForm(OrganizationForm):
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_(
+            "Inactive organizations cannot be designated as co-leads or added as partners."
+        ),
+    )
+    reason = _reason_field()
+
+
+class RoleGrantForm(BootstrapForm):
+    ROLES = [
+        (RoleAssignment.Role.CO_LEAD_FOCAL_POINT, RoleAssignment.Role.CO_LEAD_FOCAL_POINT.label),
+        (RoleAssignment.Role.PARTNER_MEMBER, RoleAssignment.Role.PARTNER_MEMBER.label),
+    ]
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("The person must already have an account."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLES)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        self.user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None:
+            raise forms.ValidationError(_("No active account has this e-mail address."))
+        return email
+
+
+# --- Sectors on a platform ----------------------------------------------------------------------
+
+
+class SectorToggleForm(forms.Form):
+    ACTIVATE = "activate"
+    DEACTIVATE = "deactivate"
+
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all())
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[(ACTIVATE, _("Activate")), (DEACTIVATE, _("Deactivate"))]
+    )
+
+
+class SectorPageForm(BootstrapForm):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    reason = _reason_field()
+
+
+class SelectionProcedureForm(BootstrapForm):
+    procedure = forms.CharField(
+        label=_("Selection procedure"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("How co-leads are selected: written, periodic and democratic."),
+    )
+    interval_months = forms.IntegerField(
+        label=_("Selection interval (months)"), required=False, min_value=1, max_value=120
+    )
+    last_selection_on = _date_field(_("Last selection"), required=False)
+    reason = _reason_field()
+
+
+# --- Designations ------------------------------------------------------------------------------
+
+
+class CoLeadForm(BootstrapForm):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
+    )
+    term_start = _date_field(_("Term start"))
+    term_end = _date_field(_("Term end"), required=False)
+    reason = _reason_field()
+
+
+class EndDesignationForm(BootstrapForm):
+    ended_on = _date_field(_("Ended on"))
+    reason = _reason_field()
+
+    def __init__(self, *args, term_start=None, **kwargs):
+        kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.term_start = term_start
+
+    def clean_ended_on(self):
+        # The database refuses this too (a check constraint), but its error names no field.
+        ended_on = self.cleaned_data["ended_on"]
+        if self.term_start and ended_on < self.term_start:
+            raise forms.ValidationError(_("A designation cannot end before its term starts."))
+        return ended_on
+
+
+class CoCoordinatorForm(BootstrapForm):
+    # Any organization id is accepted here and the menu lists only the sector's co-leads: the
+    # service decides who may designate, and answers a forged id with its own field error.
+    organization = forms.ModelChoiceField(
+        label=_("Designated by (co-lead organization)"), queryset=Organization.objects.all()
+    )
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("Private: used to log in. An existing account with this e-mail is reused."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=User.Gender.choices, initial=User.Gender.UNDISCLOSED
+    )
+    speaks_spanish = forms.BooleanField(label=_("Works in Spanish"), required=False)
+    speaks_english = forms.BooleanField(label=_("Works in English"), required=False)
+    contact_email = forms.EmailField(label=_("Public contact e-mail"))
+    contact_phone = forms.CharField(label=_("Public contact phone"), max_length=40, required=False)
+    term_start = _date_field(_("Term start"))
+    term_end = _date_field(_("Term end"), required=False)
+    reason = _reason_field()
+
+    def __init__(self, *args, co_lead_organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].widget.choices = [
+            ("", "---------"),
+            *[(org.pk, str(org)) for org in co_lead_organizations],
+        ]
+
+
+class PartnerForm(BootstrapForm):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
+    )
+    joined_on = _date_field(_("Joined on"), required=False, help_text=_("Today if left empty."))

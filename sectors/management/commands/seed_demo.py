@@ -1,0 +1,411 @@
+"""A clearly labelled DEMO data set on top of the real structure, for trying the product out.
+
+Fictional organizations (every name ends in " (demo)"), a few real UN agencies, demo co-lead and
+co-coordinator designations on regional sectors, partners, one national activation, and one
+login per role with a fixed, printed password. Everything goes through the services, attributed
+to the system user. Safe to run again: what exists is left as it is and the table is reprinted.
+
+The passwords are public (printed here and in the README), so the command refuses to run with
+DEBUG off unless told explicitly.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from r4v.audit import save_audited
+from r4v.models import User
+from r4v.services import person_get_or_create, system_user
+from sectors import services
+from sectors.models import (
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    Platform,
+    PlatformSector,
+    RoleAssignment,
+    Sector,
+)
+
+Role = RoleAssignment.Role
+Kind = Organization.Kind
+Gender = User.Gender
+
+DEMO_DOMAIN = "demo.r4v.local"
+REASON = "Demo data (seed_demo)"
+
+
+class OrgData(NamedTuple):
+    name: str
+    acronym: str
+    kind: str
+    website: str = ""
+
+
+# Fictional: no acronym, so the " (demo)" suffix shows wherever the organization is named.
+DEMO_ORGANIZATIONS = (
+    OrgData("Caminos Compartidos (demo)", "", Kind.NATIONAL_NGO),
+    OrgData("Horizonte Internacional (demo)", "", Kind.INTERNATIONAL_NGO),
+    OrgData("Alianza Humanitaria Andina (demo)", "", Kind.INTERNATIONAL_NGO),
+    OrgData("Red Regional de Acogida (demo)", "", Kind.CIVIL_SOCIETY),
+    OrgData("Voces Migrantes (demo)", "", Kind.REFUGEE_MIGRANT_LED),
+    OrgData("Fundación Puentes (demo)", "", Kind.NATIONAL_NGO),
+)
+REAL_UN_AGENCIES = (
+    OrgData("United Nations Children's Fund", "UNICEF", Kind.UN_AGENCY, "https://www.unicef.org"),
+    OrgData("World Food Programme", "WFP", Kind.UN_AGENCY, "https://www.wfp.org"),
+    OrgData("Pan American Health Organization", "PAHO/WHO", Kind.UN_AGENCY, "https://www.paho.org"),
+)
+
+CAMINOS = "Caminos Compartidos (demo)"
+HORIZONTE = "Horizonte Internacional (demo)"
+ALIANZA = "Alianza Humanitaria Andina (demo)"
+RED = "Red Regional de Acogida (demo)"
+VOCES = "Voces Migrantes (demo)"
+PUENTES = "Fundación Puentes (demo)"
+
+# (regional sector, organization name or acronym). Most sectors pair a UN agency with an NGO;
+# three deliberately break the balance rule so the governance view has something to show:
+# humanitarian transportation and nutrition (UN only), gender-based violence (NGOs only).
+DEMO_CO_LEADS = (
+    ("education", "UNICEF"),
+    ("education", HORIZONTE),
+    ("food-security", "WFP"),
+    ("food-security", ALIANZA),
+    ("health", "PAHO/WHO"),
+    ("health", CAMINOS),
+    ("humanitarian-transportation", "IOM"),
+    ("integration", "IOM"),
+    ("integration", RED),
+    ("nutrition", "UNICEF"),
+    ("nutrition", "WFP"),
+    ("protection", "UNHCR"),
+    ("protection", HORIZONTE),
+    ("child-protection", "UNICEF"),
+    ("child-protection", VOCES),
+    ("gender-based-violence", RED),
+    ("gender-based-violence", VOCES),
+    ("human-trafficking-smuggling", "IOM"),
+    ("human-trafficking-smuggling", ALIANZA),
+    ("shelter", "UNHCR"),
+    ("shelter", ALIANZA),
+    ("wash", "UNICEF"),
+    ("wash", CAMINOS),
+    ("cash", "WFP"),
+    ("cash", HORIZONTE),
+    ("communications", "IOM"),
+    ("communications", "UNHCR"),
+)
+# This one's term ends within 60 days, so the expiring-terms reminder has something to send.
+EXPIRING_CO_LEAD = ("health", CAMINOS)
+
+
+class PersonData(NamedTuple):
+    local_part: str
+    full_name: str
+    gender: str
+    speaks_spanish: bool
+    speaks_english: bool
+
+
+COORDINATOR_LOGIN = "co-coordinator"
+
+# (regional sector, designating co-lead, person): genders and languages vary on purpose, for the
+# gender-balance and bilingual-coverage views.
+DEMO_CO_COORDINATORS = (
+    ("health", "PAHO/WHO", PersonData("mariana.soto", "Mariana Soto", Gender.WOMAN, True, True)),
+    ("health", CAMINOS, PersonData(COORDINATOR_LOGIN, "Diego Ramírez", Gender.MAN, True, True)),
+    ("protection", "UNHCR", PersonData("sofia.herrera", "Sofía Herrera", Gender.WOMAN, True, True)),
+    ("protection", HORIZONTE, PersonData("alex.rivas", "Alex Rivas", Gender.OTHER, True, False)),
+    ("education", "UNICEF", PersonData("tomas.becker", "Tomás Becker", Gender.MAN, False, True)),
+    (
+        "education",
+        HORIZONTE,
+        PersonData("valentina.cruz", "Valentina Cruz", Gender.WOMAN, True, True),
+    ),
+    (
+        "food-security",
+        "WFP",
+        PersonData("camila.duarte", "Camila Duarte", Gender.UNDISCLOSED, True, True),
+    ),
+    (
+        "food-security",
+        ALIANZA,
+        PersonData("andres.quispe", "Andrés Quispe", Gender.MAN, True, False),
+    ),
+    (
+        "gender-based-violence",
+        VOCES,
+        PersonData("daniela.moreno", "Daniela Moreno", Gender.WOMAN, True, True),
+    ),
+    ("integration", "IOM", PersonData("jean.louis", "Jean Louis", Gender.MAN, False, True)),
+)
+
+# (platform, sector, partner organization)
+DEMO_PARTNERS = (
+    ("regional", "health", PUENTES),
+    ("regional", "health", VOCES),
+    ("regional", "health", "UNICEF"),
+    ("regional", "protection", RED),
+    ("regional", "protection", PUENTES),
+    ("regional", "education", CAMINOS),
+    ("colombia", "health", PUENTES),
+    ("colombia", "health", CAMINOS),
+)
+NATIONAL_ACTIVATION = ("colombia", "health")
+
+
+class LoginData(NamedTuple):
+    local_part: str
+    full_name: str
+    role: str
+    # platform code, (platform code, sector code) or organization name; None for administrators
+    scope: str | tuple[str, str] | None
+
+
+DEMO_LOGINS = (
+    LoginData("admin", "Demo Administrator", Role.ADMINISTRATOR, None),
+    LoginData("regional.team", "Paula Méndez", Role.REGIONAL_TEAM, "regional"),
+    LoginData("colombia.team", "Julián Ortega", Role.PLATFORM_TEAM, "colombia"),
+    LoginData(COORDINATOR_LOGIN, "Diego Ramírez", Role.CO_COORDINATOR, ("regional", "health")),
+    LoginData("focal.point", "Lucía Vargas", Role.CO_LEAD_FOCAL_POINT, CAMINOS),
+    LoginData("partner", "Marco Silva", Role.PARTNER_MEMBER, PUENTES),
+)
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def demo_password(role: str) -> str:
+    # Fixed and public on purpose: demo logins, printed by the command and listed in the README.
+    return f"demo-{role.replace('_', '-')}-2026"
+
+
+@dataclass
+class Seeded:
+    created: int = 0
+    present: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, created: bool) -> None:
+        if created:
+            self.created += 1
+        else:
+            self.present += 1
+
+
+class DemoSeeder:
+    def __init__(self, *, by: User):
+        self.by = by
+        self.today = timezone.localdate()
+        # Relative to today, so a fresh demo always shows current designations.
+        self.term_start = datetime.date(self.today.year - 1, 1, 1)
+        self.term_end = datetime.date(self.today.year + 1, 12, 31)
+        self.result = Seeded()
+
+    def run(self) -> Seeded:
+        self.organizations()
+        self.national_activation()
+        self.co_leads()
+        self.co_coordinators()
+        self.partners()
+        self.logins()
+        return self.result
+
+    def org(self, key: str) -> Organization:
+        return Organization.objects.get(Q(acronym__iexact=key) | Q(name__iexact=key))
+
+    def platform_sector(self, platform_code: str, sector_code: str) -> PlatformSector:
+        return PlatformSector.objects.select_related("platform", "sector").get(
+            platform__code=platform_code, sector__code=sector_code
+        )
+
+    def organizations(self) -> None:
+        for data in (*DEMO_ORGANIZATIONS, *REAL_UN_AGENCIES):
+            lookup = Q(name__iexact=data.name)
+            if data.acronym:
+                lookup |= Q(acronym__iexact=data.acronym)
+            exists = Organization.objects.filter(lookup).exists()
+            if not exists:
+                services.organization_create(
+                    by=self.by,
+                    name=data.name,
+                    acronym=data.acronym,
+                    kind=data.kind,
+                    website=data.website,
+                )
+            self.result.count(created=not exists)
+
+    def national_activation(self) -> None:
+        platform_code, sector_code = NATIONAL_ACTIVATION
+        platform = Platform.objects.get(code=platform_code)
+        sector = Sector.objects.get(code=sector_code)
+        active = PlatformSector.objects.filter(
+            platform=platform, sector=sector, is_active=True
+        ).exists()
+        if not active:
+            services.platform_sector_activate(
+                platform=platform, sector=sector, by=self.by, reason=REASON
+            )
+        self.result.count(created=not active)
+
+    def co_leads(self) -> None:
+        for sector_code, org_key in DEMO_CO_LEADS:
+            ps = self.platform_sector("regional", sector_code)
+            org = self.org(org_key)
+            exists = (
+                CoLeadDesignation.objects.open()
+                .filter(platform_sector=ps, organization=org)
+                .exists()
+            )
+            if not exists:
+                expiring = (sector_code, org_key) == EXPIRING_CO_LEAD
+                services.co_lead_designate(
+                    platform_sector=ps,
+                    organization=org,
+                    term_start=self.term_start,
+                    term_end=self.today + datetime.timedelta(days=45)
+                    if expiring
+                    else self.term_end,
+                    by=self.by,
+                    reason=REASON,
+                )
+            self.result.count(created=not exists)
+
+    def person(self, data: PersonData) -> User:
+        return person_get_or_create(
+            email=demo_email(data.local_part),
+            full_name=data.full_name,
+            gender=data.gender,
+            speaks_spanish=data.speaks_spanish,
+            speaks_english=data.speaks_english,
+            by=self.by,
+        )
+
+    def co_coordinators(self) -> None:
+        for sector_code, org_key, data in DEMO_CO_COORDINATORS:
+            ps = self.platform_sector("regional", sector_code)
+            org = self.org(org_key)
+            person = self.person(data)
+            exists = (
+                CoCoordinatorDesignation.objects.open()
+                .filter(co_lead__platform_sector=ps, co_lead__organization=org, person=person)
+                .exists()
+            )
+            if not exists:
+                services.co_coordinator_designate(
+                    platform_sector=ps,
+                    organization=org,
+                    person=person,
+                    contact_email=demo_email(f"{sector_code}.{data.local_part}"),
+                    term_start=self.term_start,
+                    term_end=self.term_end,
+                    by=self.by,
+                    reason=REASON,
+                )
+            self.result.count(created=not exists)
+
+    def partners(self) -> None:
+        for platform_code, sector_code, org_key in DEMO_PARTNERS:
+            ps = self.platform_sector(platform_code, sector_code)
+            org = self.org(org_key)
+            exists = PartnerMembership.objects.filter(
+                platform_sector=ps, organization=org, left_on__isnull=True
+            ).exists()
+            if not exists:
+                services.partner_add(
+                    platform_sector=ps, organization=org, by=self.by, joined_on=self.term_start
+                )
+            self.result.count(created=not exists)
+
+    def scope(self, login: LoginData) -> dict:
+        if login.scope is None:
+            return {}
+        if isinstance(login.scope, tuple):
+            return {"platform_sector": self.platform_sector(*login.scope)}
+        if login.role in (Role.REGIONAL_TEAM, Role.PLATFORM_TEAM):
+            return {"platform": Platform.objects.get(code=login.scope)}
+        return {"organization": self.org(login.scope)}
+
+    def logins(self) -> None:
+        for login in DEMO_LOGINS:
+            email = demo_email(login.local_part)
+            user = person_get_or_create(email=email, full_name=login.full_name, by=self.by)
+            password = demo_password(login.role)
+            password_set = not user.check_password(password)
+            if password_set:
+                user.set_password(password)
+                save_audited(user, by=self.by, reason="Demo password set")
+            had_role = RoleAssignment.objects.filter(
+                user=user, role=login.role, revoked_at__isnull=True
+            ).exists()
+            assignment = services._role_grant(
+                user=user, role=login.role, by=self.by, **self.scope(login)
+            )
+            self.result.count(created=password_set or not had_role)
+            label = assignment.get_role_display()
+            if assignment.scope is not None:
+                label = f"{label}: {assignment.scope}"
+            self.result.logins.append((user.email, label, password))
+
+
+class Command(BaseCommand):
+    help = (
+        "Add DEMO data on top of load_structure: fictional organizations ending in '(demo)', "
+        "demo designations and partners, and one login per role with a printed password. "
+        "Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run even with DEBUG off. The demo passwords are public: never on a real site.",
+        )
+
+    def handle(self, *args, allow_without_debug=False, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                _(
+                    "seed_demo creates logins with public passwords. It runs only with DEBUG on, "
+                    "or with --allow-without-debug on a site that is not real."
+                )
+            )
+        if not Platform.objects.filter(code__in=["regional", "colombia"]).count() == 2:
+            raise CommandError(
+                _("Run load_structure first: the demo data builds on the real structure.")
+            )
+        with transaction.atomic():
+            result = DemoSeeder(by=system_user()).run()
+        self.stdout.write(
+            _("Demo data: %(created)d created, %(present)d already present.")
+            % {"created": result.created, "present": result.present}
+        )
+        self.print_logins(result.logins)
+
+    def print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        header = (_("E-mail"), _("Role"), _("Password"))
+        widths = [max(len(row[i]) for row in (header, *logins)) for i in range(3)]
+        rule = "  ".join("-" * w for w in widths)
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "DEMO logins (fictional people; these passwords are public, never use them on a real site):"
+            )
+        )
+        for row in (header, None, *logins):
+            if row is None:
+                self.stdout.write(rule)
+            else:
+                self.stdout.write(
+                    "  ".join(value.ljust(w) for value, w in zip(row, widths, strict=True)).rstrip()
+                )

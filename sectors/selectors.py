@@ -1,0 +1,152 @@
+"""Reads of the coordination structure: public ones, and scoped ones that answer 404.
+
+Every list is built with a fixed number of queries whatever its length (prefetches below);
+tests assert those counts.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from . import policy
+from .models import (
+    ChangeNotice,
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    Platform,
+    PlatformSector,
+    Sector,
+)
+from .policy import Action
+
+
+def platform_list() -> QuerySet[Platform]:
+    return Platform.objects.prefetch_related("countries", "co_leads")
+
+
+def platform_get(*, code: str) -> Platform:
+    platform = platform_list().filter(code=code).first()
+    if platform is None:
+        raise Http404
+    return platform
+
+
+def sector_catalogue() -> QuerySet[Sector]:
+    """The catalogue with, for each entry, the platforms where it is active."""
+    return Sector.objects.select_related("parent").prefetch_related(
+        Prefetch(
+            "platform_sectors",
+            queryset=PlatformSector.objects.filter(is_active=True).select_related("platform"),
+            to_attr="active_platform_sectors",
+        )
+    )
+
+
+def current_co_coordinators() -> QuerySet[CoCoordinatorDesignation]:
+    return CoCoordinatorDesignation.objects.current().select_related("person")
+
+
+def platform_sector_public() -> QuerySet[PlatformSector]:
+    """Active sectors with what the public page shows: current co-leads, co-coordinators, partners."""
+    return (
+        PlatformSector.objects.filter(is_active=True)
+        .select_related("platform", "sector", "sector__parent")
+        .prefetch_related(
+            Prefetch(
+                "co_leads",
+                queryset=CoLeadDesignation.objects.current()
+                .select_related("organization")
+                .prefetch_related(Prefetch("co_coordinators", queryset=current_co_coordinators())),
+                to_attr="current_co_leads",
+            ),
+            Prefetch(
+                "partners",
+                queryset=PartnerMembership.objects.filter(left_on__isnull=True).select_related(
+                    "organization"
+                ),
+                to_attr="current_partners",
+            ),
+        )
+    )
+
+
+def attach_sub_sectors(platform_sectors: list[PlatformSector]) -> list[PlatformSector]:
+    """Set `.active_sub_sectors` on each item with one query for the whole list."""
+    by_key = defaultdict(list)
+    if platform_sectors:
+        children = PlatformSector.objects.filter(
+            is_active=True,
+            platform_id__in={ps.platform_id for ps in platform_sectors},
+            sector__parent_id__in={ps.sector_id for ps in platform_sectors},
+        ).select_related("platform", "sector")
+        for child in children:
+            by_key[(child.platform_id, child.sector.parent_id)].append(child)
+    for ps in platform_sectors:
+        ps.active_sub_sectors = by_key[(ps.platform_id, ps.sector_id)]
+    return platform_sectors
+
+
+def platform_sector_get_public(*, platform_code: str, sector_code: str) -> PlatformSector:
+    ps = (
+        platform_sector_public()
+        .filter(platform__code=platform_code, sector__code=sector_code)
+        .first()
+    )
+    if ps is None:
+        raise Http404
+    return attach_sub_sectors([ps])[0]
+
+
+def platform_sector_list_for(user, action: Action) -> QuerySet[PlatformSector]:
+    """Sectors (active or not) on which `user` may do `action`."""
+    return PlatformSector.objects.filter(policy.platform_sector_q(user, action)).select_related(
+        "platform", "sector"
+    )
+
+
+def platform_sector_get_for(user, *, pk: int, action: Action) -> PlatformSector:
+    """The sector if `user` may do `action` on it; otherwise 404, as if it did not exist."""
+    ps = platform_sector_list_for(user, action).filter(pk=pk).first()
+    if ps is None:
+        raise Http404
+    return ps
+
+
+def organization_list() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def co_lead_list_for(user, action: Action) -> QuerySet[CoLeadDesignation]:
+    return CoLeadDesignation.objects.filter(
+        policy.platform_sector_q(user, action, prefix="platform_sector__")
+    ).select_related("organization", "platform_sector__platform", "platform_sector__sector")
+
+
+def co_leads_filable_by(user) -> QuerySet[CoLeadDesignation]:
+    """Open co-lead designations about which `user` may file a change notice."""
+    s = policy.scope_of(user)
+    qs = CoLeadDesignation.objects.open().select_related(
+        "organization", "platform_sector__platform", "platform_sector__sector"
+    )
+    return qs if s.is_regional else qs.filter(organization_id__in=s.focal_org_ids)
+
+
+def change_notice_list_visible_to(user) -> QuerySet[ChangeNotice]:
+    return ChangeNotice.objects.filter(policy.change_notice_q(user)).select_related(
+        "co_lead__organization",
+        "co_lead__platform_sector__platform",
+        "co_lead__platform_sector__sector",
+        "outgoing__person",
+        "filed_by",
+        "decided_by",
+    )
+
+
+def change_notice_get_for(user, *, pk: int) -> ChangeNotice:
+    notice = change_notice_list_visible_to(user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice

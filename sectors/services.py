@@ -1,0 +1,546 @@
+"""Every write to the coordination structure.
+
+Each service checks the policy, validates, writes through `save_audited` (who and why for the
+audit trail) and schedules notifications after commit. Views, the API, commands and tasks all
+come through here.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from r4v.audit import save_audited
+from r4v.errors import DomainError
+from r4v.models import User
+from r4v.services import notification_send, person_get_or_create
+
+from . import policy
+from .models import (
+    ChangeNotice,
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    Platform,
+    PlatformSector,
+    RoleAssignment,
+    Sector,
+)
+from .policy import Action
+
+Role = RoleAssignment.Role
+
+
+def _check_term(term_start: datetime.date, term_end: datetime.date | None) -> None:
+    if term_end is not None and term_end < term_start:
+        raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+
+# --- Roles ------------------------------------------------------------------------------------
+
+
+def role_grant(*, user: User, role: str, by: User, **scope) -> RoleAssignment:
+    """Give `user` a role on a scope (platform=, platform_sector= or organization=)."""
+    policy.require(by, Action.MANAGE_ROLES)
+    return _role_grant(user=user, role=role, by=by, **scope)
+
+
+def role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
+    policy.require(by, Action.MANAGE_ROLES)
+    return _role_revoke(assignment=assignment, by=by)
+
+
+def _role_grant(
+    *,
+    user: User,
+    role: str,
+    by: User,
+    platform: Platform | None = None,
+    platform_sector: PlatformSector | None = None,
+    organization: Organization | None = None,
+) -> RoleAssignment:
+    """Record the role and grant the matching guardian object permission.
+
+    Idempotent: granting a role the user already holds returns the active assignment. Also
+    called by services that imply a role (designating a co-coordinator gives the sector role).
+    """
+    if role == Role.REGIONAL_TEAM and (platform is None or not platform.is_regional):
+        raise ValidationError(
+            {"platform": _("The Regional Platform team role is held on the Regional Platform.")}
+        )
+    existing = RoleAssignment.objects.filter(
+        user=user,
+        role=role,
+        platform=platform,
+        platform_sector=platform_sector,
+        organization=organization,
+        revoked_at__isnull=True,
+    ).first()
+    if existing:
+        return existing
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        platform=platform,
+        platform_sector=platform_sector,
+        organization=organization,
+    )
+    save_audited(assignment, by=by, reason=f"Role granted: {role}")
+    if role == Role.ADMINISTRATOR:
+        user.is_staff = user.is_superuser = True
+        save_audited(user, by=by, reason="Administrator role granted")
+    else:
+        field, perm = policy.ROLE_PERMISSIONS[role]
+        assign_perm(perm, user, getattr(assignment, field))
+    policy.forget_scope(user)
+    return assignment
+
+
+def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
+    """End a role; the guardian permission goes only if no other active role still needs it."""
+    if assignment.revoked_at is not None:
+        return assignment
+    assignment.revoked_at = timezone.now()
+    save_audited(assignment, by=by, reason=f"Role revoked: {assignment.role}")
+    user = assignment.user
+    if assignment.role == Role.ADMINISTRATOR:
+        user.is_staff = user.is_superuser = False
+        save_audited(user, by=by, reason="Administrator role revoked")
+    else:
+        field, perm = policy.ROLE_PERMISSIONS[assignment.role]
+        scope_obj = getattr(assignment, field)
+        still_needed = RoleAssignment.objects.filter(
+            user=user,
+            revoked_at__isnull=True,
+            role__in=[r for r, (f, p) in policy.ROLE_PERMISSIONS.items() if p == perm],
+            **{field: scope_obj},
+        ).exists()
+        if not still_needed:
+            remove_perm(perm, user, scope_obj)
+    policy.forget_scope(user)
+    return assignment
+
+
+# --- Organizations ------------------------------------------------------------------------------
+
+
+def _check_organization_unique(org: Organization) -> None:
+    others = Organization.objects.exclude(pk=org.pk)
+    if others.filter(name__iexact=org.name).exists():
+        raise ValidationError({"name": _("An organization with this name already exists.")})
+    if org.acronym and others.filter(acronym__iexact=org.acronym).exists():
+        raise ValidationError({"acronym": _("An organization with this acronym already exists.")})
+
+
+def organization_create(
+    *, by: User, name: str, kind: str, acronym: str = "", website: str = ""
+) -> Organization:
+    policy.require(by, Action.MANAGE_ORGANIZATIONS)
+    org = Organization(name=name.strip(), acronym=acronym.strip(), kind=kind, website=website)
+    _check_organization_unique(org)
+    return save_audited(org, by=by, reason="Organization added")
+
+
+def organization_update(
+    *, organization: Organization, by: User, reason: str = "", **fields
+) -> Organization:
+    policy.require(by, Action.MANAGE_ORGANIZATIONS)
+    for name, value in fields.items():
+        setattr(organization, name, value.strip() if isinstance(value, str) else value)
+    _check_organization_unique(organization)
+    return save_audited(organization, by=by, reason=reason or "Organization updated")
+
+
+# --- Sectors on platforms ----------------------------------------------------------------------
+
+
+def platform_sector_activate(
+    *, platform: Platform, sector: Sector, by: User, reason: str = ""
+) -> PlatformSector:
+    """Make a catalogue sector active on a platform (creating it there the first time)."""
+    policy.require(by, Action.MANAGE_SECTOR, platform)
+    ps = PlatformSector.objects.filter(platform=platform, sector=sector).first()
+    if ps is None:
+        ps = PlatformSector(platform=platform, sector=sector, is_active=True)
+    elif ps.is_active:
+        return ps
+    ps.is_active = True
+    return save_audited(ps, by=by, reason=reason or "Sector activated")
+
+
+def platform_sector_deactivate(
+    *, platform_sector: PlatformSector, by: User, reason: str = ""
+) -> PlatformSector:
+    policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    if platform_sector.co_leads.open().exists():
+        raise DomainError(
+            _("End its co-lead designations before deactivating the sector."),
+            code="sector_has_co_leads",
+            field="is_active",
+        )
+    platform_sector.is_active = False
+    return save_audited(platform_sector, by=by, reason=reason or "Sector deactivated")
+
+
+def platform_sector_update_page(
+    *, platform_sector: PlatformSector, by: User, purpose: str, reason: str = ""
+) -> PlatformSector:
+    policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
+    platform_sector.purpose = purpose.strip()
+    return save_audited(platform_sector, by=by, reason=reason or "Sector page updated")
+
+
+def selection_procedure_update(
+    *,
+    platform_sector: PlatformSector,
+    by: User,
+    procedure: str,
+    interval_months: int | None,
+    last_selection_on: datetime.date | None,
+    reason: str = "",
+) -> PlatformSector:
+    policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    if last_selection_on and last_selection_on > timezone.localdate():
+        raise ValidationError(
+            {"last_selection_on": _("The last selection cannot be in the future.")}
+        )
+    platform_sector.selection_procedure = procedure.strip()
+    platform_sector.selection_interval_months = interval_months
+    platform_sector.last_selection_on = last_selection_on
+    return save_audited(platform_sector, by=by, reason=reason or "Selection procedure updated")
+
+
+# --- Co-leads and co-coordinators --------------------------------------------------------------
+
+
+def co_lead_designate(
+    *,
+    platform_sector: PlatformSector,
+    organization: Organization,
+    term_start: datetime.date,
+    term_end: datetime.date | None = None,
+    by: User,
+    reason: str = "",
+) -> CoLeadDesignation:
+    policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    if not platform_sector.is_active:
+        raise ValidationError({"platform_sector": _("This sector is not active on this platform.")})
+    _check_term(term_start, term_end)
+    if platform_sector.co_leads.open().filter(organization=organization).exists():
+        raise ValidationError(
+            {
+                "organization": _("%(org)s is already a co-lead of this sector.")
+                % {"org": organization}
+            }
+        )
+    designation = CoLeadDesignation(
+        platform_sector=platform_sector,
+        organization=organization,
+        term_start=term_start,
+        term_end=term_end,
+    )
+    return save_audited(designation, by=by, reason=reason or "Co-lead designated")
+
+
+def co_lead_end(
+    *, co_lead: CoLeadDesignation, ended_on: datetime.date, by: User, reason: str = ""
+) -> CoLeadDesignation:
+    """End a co-lead designation and, with it, the co-coordinators it designated."""
+    policy.require(by, Action.MANAGE_SECTOR, co_lead.platform_sector)
+    if co_lead.ended_on is not None:
+        raise DomainError(_("This designation has already ended."), code="already_ended")
+    for designation in co_lead.co_coordinators.open():
+        _co_coordinator_close(
+            designation, ended_on=ended_on, by=by, reason=reason or "Co-lead ended"
+        )
+    co_lead.ended_on = ended_on
+    return save_audited(co_lead, by=by, reason=reason or "Co-lead designation ended")
+
+
+def co_coordinator_designate(
+    *,
+    platform_sector: PlatformSector,
+    organization: Organization,
+    person: User,
+    contact_email: str,
+    term_start: datetime.date,
+    term_end: datetime.date | None = None,
+    contact_phone: str = "",
+    by: User,
+    reason: str = "",
+) -> CoCoordinatorDesignation:
+    """Record a person designated by a co-lead organization, and give them the sector role."""
+    policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    _check_term(term_start, term_end)
+    co_lead = platform_sector.co_leads.open().filter(organization=organization).first()
+    if co_lead is None:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "%(org)s is not a current co-lead of %(sector)s, so it cannot designate a co-coordinator."
+                )
+                % {"org": organization, "sector": platform_sector}
+            }
+        )
+    if term_start < co_lead.term_start:
+        raise ValidationError(
+            {"term_start": _("The term cannot start before the co-lead's own term.")}
+        )
+    if co_lead.co_coordinators.open().filter(person=person).exists():
+        raise ValidationError(
+            {
+                "person": _("%(person)s is already a co-coordinator for this co-lead.")
+                % {"person": person}
+            }
+        )
+    designation = CoCoordinatorDesignation(
+        co_lead=co_lead,
+        person=person,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        term_start=term_start,
+        term_end=term_end,
+    )
+    save_audited(designation, by=by, reason=reason or "Co-coordinator designated")
+    _role_grant(user=person, role=Role.CO_COORDINATOR, platform_sector=platform_sector, by=by)
+    return designation
+
+
+def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
+    if ended_on < designation.term_start:
+        raise ValidationError({"ended_on": _("A designation cannot end before its term starts.")})
+    designation.ended_on = ended_on
+    save_audited(designation, by=by, reason=reason)
+    platform_sector = designation.co_lead.platform_sector
+    still_coordinating = (
+        CoCoordinatorDesignation.objects.open()
+        .filter(person=designation.person, co_lead__platform_sector=platform_sector)
+        .exists()
+    )
+    if not still_coordinating:
+        for assignment in RoleAssignment.objects.filter(
+            user=designation.person,
+            role=Role.CO_COORDINATOR,
+            platform_sector=platform_sector,
+            revoked_at__isnull=True,
+        ):
+            _role_revoke(assignment=assignment, by=by)
+
+
+def co_coordinator_end(
+    *, designation: CoCoordinatorDesignation, ended_on: datetime.date, by: User, reason: str = ""
+) -> CoCoordinatorDesignation:
+    policy.require(by, Action.MANAGE_SECTOR, designation.co_lead.platform_sector)
+    if designation.ended_on is not None:
+        raise DomainError(_("This designation has already ended."), code="already_ended")
+    _co_coordinator_close(
+        designation, ended_on=ended_on, by=by, reason=reason or "Co-coordinator designation ended"
+    )
+    return designation
+
+
+# --- Partners -------------------------------------------------------------------------------------
+
+
+def partner_add(
+    *, platform_sector: PlatformSector, organization: Organization, by: User, joined_on=None
+) -> PartnerMembership:
+    policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
+    if platform_sector.partners.filter(organization=organization, left_on__isnull=True).exists():
+        raise ValidationError(
+            {
+                "organization": _("%(org)s is already a partner of this sector.")
+                % {"org": organization}
+            }
+        )
+    membership = PartnerMembership(
+        platform_sector=platform_sector,
+        organization=organization,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    return save_audited(membership, by=by, reason="Partner joined")
+
+
+def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> PartnerMembership:
+    policy.require(by, Action.EDIT_SECTOR_PAGE, membership.platform_sector)
+    if membership.left_on is not None:
+        raise DomainError(_("This organization has already left the sector."), code="already_left")
+    membership.left_on = left_on or timezone.localdate()
+    if membership.left_on < membership.joined_on:
+        raise ValidationError({"left_on": _("An organization cannot leave before it joined.")})
+    return save_audited(membership, by=by, reason="Partner left")
+
+
+# --- Change notices -------------------------------------------------------------------------------
+
+
+def _regional_team() -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, roles__role=Role.REGIONAL_TEAM, roles__revoked_at__isnull=True
+        ).distinct()
+    )
+
+
+def change_notice_file(
+    *,
+    co_lead: CoLeadDesignation,
+    kind: str,
+    effective_on: datetime.date,
+    reason: str,
+    by: User,
+    outgoing: CoCoordinatorDesignation | None = None,
+    incoming_name: str = "",
+    incoming_email: str = "",
+    incoming_phone: str = "",
+    incoming_gender: str = "",
+    incoming_speaks_spanish: bool = False,
+    incoming_speaks_english: bool = False,
+) -> ChangeNotice:
+    """A co-lead focal point tells the Regional Platform about a change (seed 000 §III (3))."""
+    policy.require(by, Action.FILE_CHANGE_NOTICE, co_lead)
+    if co_lead.ended_on is not None:
+        raise ValidationError({"co_lead": _("This co-lead designation has already ended.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what is changing and why.")})
+    errors = {}
+    if kind == ChangeNotice.Kind.COORDINATOR_REPLACED:
+        if outgoing is None or outgoing.co_lead_id != co_lead.pk or outgoing.ended_on is not None:
+            errors["outgoing"] = _("Choose a current co-coordinator designated by this co-lead.")
+        if not incoming_name.strip():
+            errors["incoming_name"] = _("Name the incoming co-coordinator.")
+        if not incoming_email.strip():
+            errors["incoming_email"] = _("Give the incoming co-coordinator's e-mail.")
+    elif kind == ChangeNotice.Kind.CO_LEAD_STEPPING_DOWN:
+        outgoing = None
+    else:
+        errors["kind"] = _("Unknown kind of change.")
+    if effective_on < co_lead.term_start:
+        errors["effective_on"] = _(
+            "The change cannot take effect before the co-lead's term started."
+        )
+    if errors:
+        raise ValidationError(errors)
+    notice = ChangeNotice(
+        kind=kind,
+        co_lead=co_lead,
+        effective_on=effective_on,
+        reason=reason.strip(),
+        outgoing=outgoing,
+        incoming_name=incoming_name.strip(),
+        incoming_email=incoming_email.strip().lower(),
+        incoming_phone=incoming_phone.strip(),
+        incoming_gender=incoming_gender,
+        incoming_speaks_spanish=incoming_speaks_spanish,
+        incoming_speaks_english=incoming_speaks_english,
+        filed_by=by,
+    )
+    save_audited(notice, by=by, reason="Change notice filed")
+    notification_send(
+        recipients=_regional_team(),
+        subject=_("Change notice: %(kind)s – %(co_lead)s")
+        % {"kind": notice.get_kind_display(), "co_lead": co_lead},
+        body=notice.reason,
+        url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
+    )
+    return notice
+
+
+def _locked_notice(notice_id: int, *allowed: str) -> ChangeNotice:
+    # Lock, then re-check the status: two team members acting at once cannot both succeed.
+    notice = ChangeNotice.objects.select_for_update().get(pk=notice_id)
+    if notice.status not in allowed:
+        raise DomainError(
+            _("This notice is already %(status)s.")
+            % {"status": notice.get_status_display().lower()},
+            code="invalid_status",
+        )
+    return notice
+
+
+@transaction.atomic
+def change_notice_acknowledge(*, notice: ChangeNotice, by: User, comment: str = "") -> ChangeNotice:
+    policy.require(by, Action.DECIDE_CHANGE_NOTICE)
+    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED)
+    notice.status = ChangeNotice.Status.ACKNOWLEDGED
+    notice.decided_by = by
+    notice.decision_comment = comment.strip()
+    save_audited(notice, by=by, reason="Change notice acknowledged")
+    _tell_filer(notice, _("Your change notice was acknowledged"))
+    return notice
+
+
+@transaction.atomic
+def change_notice_decline(*, notice: ChangeNotice, by: User, comment: str) -> ChangeNotice:
+    policy.require(by, Action.DECIDE_CHANGE_NOTICE)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the notice is declined.")})
+    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
+    notice.status = ChangeNotice.Status.DECLINED
+    notice.decided_by = by
+    notice.decision_comment = comment.strip()
+    save_audited(notice, by=by, reason="Change notice declined")
+    _tell_filer(notice, _("Your change notice was declined"))
+    return notice
+
+
+@transaction.atomic
+def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") -> ChangeNotice:
+    """Apply the change to the designations; the old ones stay, ended, as history."""
+    policy.require(by, Action.DECIDE_CHANGE_NOTICE)
+    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
+    if notice.effective_on > timezone.localdate():
+        raise DomainError(
+            _("This change takes effect on %(date)s; apply it on or after that day.")
+            % {"date": notice.effective_on.isoformat()},
+            code="not_yet_effective",
+        )
+    reason = f"Change notice #{notice.pk} applied"
+    co_lead = CoLeadDesignation.objects.select_related("platform_sector").get(pk=notice.co_lead_id)
+    if notice.kind == ChangeNotice.Kind.COORDINATOR_REPLACED:
+        outgoing = CoCoordinatorDesignation.objects.get(pk=notice.outgoing_id)
+        if outgoing.ended_on is None:
+            _co_coordinator_close(outgoing, ended_on=notice.effective_on, by=by, reason=reason)
+        person = person_get_or_create(
+            email=notice.incoming_email,
+            full_name=notice.incoming_name,
+            gender=notice.incoming_gender,
+            speaks_spanish=notice.incoming_speaks_spanish,
+            speaks_english=notice.incoming_speaks_english,
+            by=by,
+        )
+        co_coordinator_designate(
+            platform_sector=co_lead.platform_sector,
+            organization=co_lead.organization,
+            person=person,
+            contact_email=notice.incoming_email,
+            contact_phone=notice.incoming_phone,
+            term_start=notice.effective_on,
+            term_end=outgoing.term_end
+            if outgoing.term_end and outgoing.term_end >= notice.effective_on
+            else None,
+            by=by,
+            reason=reason,
+        )
+    elif co_lead.ended_on is None:
+        co_lead_end(co_lead=co_lead, ended_on=notice.effective_on, by=by, reason=reason)
+    notice.status = ChangeNotice.Status.APPLIED
+    notice.decided_by = by
+    notice.decision_comment = comment.strip()
+    save_audited(notice, by=by, reason=reason)
+    _tell_filer(notice, _("Your change notice was applied"))
+    return notice
+
+
+def _tell_filer(notice: ChangeNotice, subject: str) -> None:
+    notification_send(
+        recipients=[notice.filed_by],
+        subject=f"{subject}: {notice.co_lead}",
+        body=notice.decision_comment,
+        url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
+    )

@@ -1,0 +1,66 @@
+from django.urls import path
+
+from .views import notices, public, structure
+
+app_name = "sectors"
+
+urlpatterns = [
+    # --- Public pages (anonymous) ---------------------------------------------------------------
+    path("platforms/", public.platform_list, name="platform-list"),
+    path("platforms/<slug:code>/", public.platform_detail, name="platform-detail"),
+    path("sectors/", public.sector_list, name="sector-list"),
+    path(
+        "platforms/<slug:platform>/sectors/<slug:sector>/", public.sector_page, name="sector-page"
+    ),
+    path("organizations/<int:pk>/", public.organization_detail, name="organization-detail"),
+    # --- Managing the structure (roles; see sectors.policy) -------------------------------------
+    path("manage/", notices.manage_home, name="manage-home"),
+    path("manage/organizations/", structure.organization_list, name="organization-manage-list"),
+    path("manage/organizations/new/", structure.organization_create, name="organization-create"),
+    path(
+        "manage/organizations/<int:pk>/edit/", structure.organization_edit, name="organization-edit"
+    ),
+    path(
+        "manage/organizations/<int:pk>/roles/",
+        structure.organization_roles,
+        name="organization-roles",
+    ),
+    path("manage/roles/<int:pk>/revoke/", structure.role_revoke, name="role-revoke"),
+    path("manage/platforms/<slug:code>/", structure.platform_manage, name="platform-manage"),
+    path("manage/sectors/<int:pk>/", structure.sector_manage, name="sector-manage"),
+    path("manage/sectors/<int:pk>/page/", structure.sector_page_edit, name="sector-page-edit"),
+    path(
+        "manage/sectors/<int:pk>/selection/",
+        structure.selection_procedure_edit,
+        name="selection-procedure-edit",
+    ),
+    path("manage/sectors/<int:pk>/co-leads/new/", structure.co_lead_create, name="co-lead-create"),
+    path("manage/co-leads/<int:pk>/end/", structure.co_lead_end, name="co-lead-end"),
+    path(
+        "manage/sectors/<int:pk>/co-coordinators/new/",
+        structure.co_coordinator_create,
+        name="co-coordinator-create",
+    ),
+    path(
+        "manage/co-coordinators/<int:pk>/end/",
+        structure.co_coordinator_end,
+        name="co-coordinator-end",
+    ),
+    path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
+    path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
+    path("manage/history/<slug:model>/<int:pk>/", structure.history, name="history"),
+    # --- Change notices, governance, inbox, API token -------------------------------------------
+    path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
+    path("manage/change-notices/new/", notices.change_notice_create, name="change-notice-create"),
+    path(
+        "manage/change-notices/<int:pk>/", notices.change_notice_detail, name="change-notice-detail"
+    ),
+    path(
+        "manage/change-notices/<int:pk>/<slug:decision>/",
+        notices.change_notice_decide,
+        name="change-notice-decide",
+    ),
+    path("manage/governance/", notices.governance, name="governance"),
+    path("manage/inbox/", notices.inbox, name="inbox"),
+    path("manage/api-token/", notices.api_token, name="api-token"),
+]

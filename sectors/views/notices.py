@@ -1,0 +1,297 @@
+"""My work, change notices, governance health, the inbox and API tokens.
+
+Reads come from `sectors.selectors` (404 for what the user may not see), permissions from
+`sectors.policy`, writes from the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from r4v.errors import DomainError
+from r4v.models import Notification
+from r4v.services import notification_mark_read
+
+from .. import policy, selectors, services
+from ..forms.notices import ChangeNoticeForm, DecisionForm, NotificationReadForm
+from ..governance import RULE_LABELS, regional_governance
+from ..models import ChangeNotice, Platform, PlatformSector, RoleAssignment
+from ..policy import Action
+from .structure import history_rows
+
+OPEN_STATUSES = (ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
+PAGE_SIZE = 25
+
+
+# --- My work --------------------------------------------------------------------------------------
+
+
+@login_required
+def manage_home(request):
+    user = request.user
+    scope = policy.scope_of(user)
+    roles = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "platform", "platform_sector__platform", "platform_sector__sector", "organization"
+    )
+    coordinated = [
+        {
+            "ps": ps,
+            "can_manage": policy.can(user, Action.MANAGE_SECTOR, ps),
+            "can_edit_page": policy.can(user, Action.EDIT_SECTOR_PAGE, ps),
+        }
+        for ps in PlatformSector.objects.filter(pk__in=scope.coordinated_sector_ids).select_related(
+            "platform", "sector"
+        )
+    ]
+    # The regional team manages every platform; listing them all is the platform list's job.
+    platforms = (
+        []
+        if scope.is_regional
+        else list(Platform.objects.filter(pk__in=scope.managed_platform_ids).order_by("name_en"))
+    )
+    co_leads = [] if scope.is_regional else list(selectors.co_leads_filable_by(user))
+    context = {
+        "roles": roles,
+        "coordinated": coordinated,
+        "platforms": platforms,
+        "co_leads": co_leads,
+        "open_notices": selectors.change_notice_list_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .count(),
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "can_govern": policy.can(user, Action.VIEW_GOVERNANCE),
+        "can_manage_organizations": policy.can(user, Action.MANAGE_ORGANIZATIONS),
+        "can_file": scope.is_regional or bool(co_leads),
+    }
+    return render(request, "sectors/manage/home.html", context)
+
+
+# --- Change notices -------------------------------------------------------------------------------
+
+
+@login_required
+def change_notice_list(request):
+    notices = selectors.change_notice_list_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in ChangeNotice.Status.values:
+        notices = notices.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(notices.order_by("-filed_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    scope = policy.scope_of(request.user)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": ChangeNotice.Status.choices,
+        "can_file": scope.is_regional or selectors.co_leads_filable_by(request.user).exists(),
+        "sees_any": scope.is_regional or bool(scope.focal_org_ids),
+    }
+    return render(request, "sectors/manage/notice_list.html", context)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+def change_notice_create(request):
+    co_leads = selectors.co_leads_filable_by(request.user)
+    if not (policy.can(request.user, Action.FILE_CHANGE_NOTICE) or co_leads.exists()):
+        raise PermissionDenied
+    reload_url = reverse("sectors:change-notice-create")
+    if request.method == "POST":
+        form = ChangeNoticeForm(request.POST, co_leads=co_leads, reload_url=reload_url)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    notice = services.change_notice_file(by=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                messages.success(
+                    request, _("Change notice filed; the Regional Platform team has been told.")
+                )
+                return redirect("sectors:change-notice-detail", pk=notice.pk)
+    else:
+        chosen = request.GET.get("co_lead", "")
+        narrow_to = co_leads.filter(pk=chosen).first() if chosen.isdigit() else None
+        form = ChangeNoticeForm(
+            initial={
+                "co_lead": narrow_to,
+                "kind": request.GET.get("kind", ChangeNotice.Kind.COORDINATOR_REPLACED),
+            },
+            co_leads=co_leads,
+            narrow_to=narrow_to,
+            reload_url=reload_url,
+        )
+        if request.htmx and request.htmx.target == "outgoing-field":
+            # The co-lead select asks for its co-coordinators only; without JS the full
+            # list, each labelled with its co-lead, is already on the page.
+            return render(request, "sectors/manage/notice_outgoing.html", {"form": form})
+    return render(request, "sectors/manage/notice_form.html", {"form": form})
+
+
+@login_required
+def change_notice_detail(request, pk: int):
+    notice = selectors.change_notice_get_for(request.user, pk=pk)
+    can_decide = policy.can(request.user, Action.DECIDE_CHANGE_NOTICE)
+    context = {
+        "notice": notice,
+        "can_decide": can_decide,
+        "is_open": notice.status in OPEN_STATUSES,
+        "can_acknowledge": can_decide and notice.status == ChangeNotice.Status.FILED,
+        "not_yet_effective": notice.effective_on > timezone.localdate(),
+        "decision_form": DecisionForm(),
+    }
+    if policy.can(request.user, Action.VIEW_HISTORY):
+        context["show_history"] = True
+        context["history"] = history_rows(list(notice.history.select_related("history_user")))
+    return render(request, "sectors/manage/notice_detail.html", context)
+
+
+# The URL's decision -> the service that makes it, and what to say when it succeeds.
+DECISIONS = {
+    "acknowledge": (
+        services.change_notice_acknowledge,
+        gettext_lazy("Change notice acknowledged; the filer has been told."),
+    ),
+    "apply": (
+        services.change_notice_apply,
+        gettext_lazy(
+            "Change notice applied: the designations are updated and the old ones kept as history."
+        ),
+    ),
+    "decline": (
+        services.change_notice_decline,
+        gettext_lazy("Change notice declined; the filer has been told."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def change_notice_decide(request, pk: int, decision: str):
+    if decision not in DECISIONS:
+        raise Http404
+    service, done = DECISIONS[decision]
+    notice = selectors.change_notice_get_for(request.user, pk=pk)
+    if not policy.can(request.user, Action.DECIDE_CHANGE_NOTICE):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect("sectors:change-notice-detail", pk=notice.pk)
+    try:
+        service(notice=notice, by=request.user, comment=form.cleaned_data["comment"])
+    except DomainError as error:
+        messages.error(request, error.detail)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("sectors:change-notice-detail", pk=notice.pk)
+
+
+# --- Governance -------------------------------------------------------------------------------------
+
+
+@login_required
+def governance(request):
+    if not policy.can(request.user, Action.VIEW_GOVERNANCE):
+        raise PermissionDenied
+    today = timezone.localdate()
+    health = regional_governance(today)
+    context = {
+        "health": health,
+        "rules": list(RULE_LABELS.items()),
+        "today": today,
+        "failing_sectors": sum(1 for h in health if h.failing_count),
+    }
+    return render(request, "sectors/manage/governance.html", context)
+
+
+# --- Inbox ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        form = NotificationReadForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                " ".join(form.errors.get("__all__", [])) or _("Invalid request.")
+            )
+        if form.cleaned_data["all"]:
+            for notification in mine.filter(read_at__isnull=True):
+                notification_mark_read(notification=notification)
+            messages.success(request, _("All messages marked as read."))
+            return redirect("sectors:inbox")
+        # Another user's message answers 404, exactly like one that does not exist.
+        notification = get_object_or_404(mine, pk=form.cleaned_data["notification"])
+        notification_mark_read(notification=notification)
+        if "open" in request.POST and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(notification.url)
+        page = request.POST.get("page", "")
+        return redirect(reverse("sectors:inbox") + (f"?page={page}" if page.isdigit() else ""))
+    page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    unread = mine.filter(read_at__isnull=True).count()
+    return render(request, "sectors/manage/inbox.html", {"page": page, "unread": unread})
+
+
+# --- API token --------------------------------------------------------------------------------------
+
+
+def _token_regenerate(user) -> Token:
+    # One token per user: regenerating replaces the old key, which stops working at once.
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+@never_cache
+@login_required
+def api_token(request):
+    token = Token.objects.filter(user=request.user).first()
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            Token.objects.filter(user=request.user).delete()
+            messages.success(request, _("Your API token was revoked; it no longer works."))
+            return redirect("sectors:api-token")
+        if action != "generate":
+            return HttpResponseBadRequest(_("Invalid request."))
+        token = _token_regenerate(request.user)
+        # Shown in this response only; the page never shows the key again.
+        new_key = token.key
+    context = {
+        "token": token,
+        "new_key": new_key,
+        "example_url": request.build_absolute_uri(reverse("api-root")) + "platform-sectors/",
+    }
+    return render(request, "sectors/manage/token.html", context)

@@ -1,0 +1,230 @@
+"""Public pages of the coordination structure: anyone, logged in or not, in English or Spanish.
+
+Reads come from `sectors.selectors`; each page runs a fixed number of queries whatever the
+number of platforms, sectors or designations (tests/sectors/test_pages_public.py counts them).
+Nothing here shows a person's login e-mail: only the contact details published with a
+co-coordinator designation.
+"""
+
+import datetime
+from collections import defaultdict
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from .. import policy, selectors
+from ..models import (
+    CoLeadDesignation,
+    Country,
+    Organization,
+    PartnerMembership,
+    Platform,
+    PlatformSector,
+    Sector,
+)
+from ..policy import Action
+
+_KIND_ORDER = {Platform.Kind.REGIONAL: 0, Platform.Kind.NATIONAL: 1, Platform.Kind.SUB_REGIONAL: 2}
+# Headings for a group of platforms of one kind (the choice labels are singular).
+_KIND_HEADINGS = {
+    Platform.Kind.REGIONAL: _("Regional Platform"),
+    Platform.Kind.NATIONAL: _("National platforms"),
+    Platform.Kind.SUB_REGIONAL: _("Sub-regional platforms"),
+}
+
+
+def _platform_sort_key(platform: Platform) -> tuple[int, str]:
+    # The same order as Platform.Meta.ordering, for lists sorted in Python.
+    return (_KIND_ORDER.get(platform.kind, 3), platform.name_en)
+
+
+def _group_platforms(platforms) -> list[dict]:
+    """[{kind, heading, platforms}]: regional, national, sub-regional; empty groups dropped."""
+    by_kind = defaultdict(list)
+    for platform in platforms:
+        by_kind[platform.kind].append(platform)
+    return [
+        {"kind": kind, "heading": _KIND_HEADINGS.get(kind, label), "platforms": by_kind[kind]}
+        for kind, label in Platform.Kind.choices
+        if by_kind[kind]
+    ]
+
+
+def _nest_sub_sectors(platform_sectors) -> list[PlatformSector]:
+    """Top-level sectors of one list, each with `.children`: its sub-sectors from the same list.
+
+    A sub-sector whose parent is not active on that platform stays at the top level, so
+    nothing active disappears from the page. No query: works on what is already loaded.
+    """
+    platform_sectors = list(platform_sectors)
+    by_key = {(ps.platform_id, ps.sector_id): ps for ps in platform_sectors}
+    top = []
+    for ps in platform_sectors:
+        ps.children = []
+    for ps in platform_sectors:
+        parent = by_key.get((ps.platform_id, ps.sector.parent_id))
+        if parent is not None:
+            parent.children.append(ps)
+        else:
+            top.append(ps)
+    return top
+
+
+def _utc_offset(time_zone: str, now: datetime.datetime) -> str:
+    """The UTC offset now, as "UTC−05:00"; empty if the zone name is unknown."""
+    try:
+        offset = now.astimezone(ZoneInfo(time_zone)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _with_utc_offsets(countries) -> list[Country]:
+    now = timezone.now()
+    countries = list(countries)
+    for country in countries:
+        country.utc_offset = _utc_offset(country.time_zone, now)
+    return countries
+
+
+def _regional_sectors() -> list[PlatformSector]:
+    return _nest_sub_sectors(
+        selectors.platform_sector_public().filter(platform__kind=Platform.Kind.REGIONAL)
+    )
+
+
+# Proposed move to sectors.selectors as `organization_designations_public(organization=)`.
+def _organization_designations(organization: Organization) -> tuple[list, list]:
+    """Current co-lead designations and open partner memberships on active sectors."""
+    related = ("platform_sector__platform", "platform_sector__sector")
+    co_leads = (
+        CoLeadDesignation.objects.current()
+        .filter(organization=organization, platform_sector__is_active=True)
+        .select_related(*related)
+    )
+    memberships = PartnerMembership.objects.filter(
+        organization=organization, left_on__isnull=True, platform_sector__is_active=True
+    ).select_related(*related)
+    return sorted(co_leads, key=_by_platform_then_sector), sorted(
+        memberships, key=_by_platform_then_sector
+    )
+
+
+def _by_platform_then_sector(designation) -> tuple:
+    ps = designation.platform_sector
+    return (_platform_sort_key(ps.platform), ps.sector.position, ps.sector.name_en)
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "platform_groups": _group_platforms(selectors.platform_list()),
+            "regional_sectors": _regional_sectors(),
+        },
+    )
+
+
+@require_safe
+def platform_list(request):
+    return render(
+        request,
+        "sectors/public/platform_list.html",
+        {"platform_groups": _group_platforms(selectors.platform_list())},
+    )
+
+
+@require_safe
+def platform_detail(request, code: str):
+    platform = selectors.platform_get(code=code)
+    sectors = _nest_sub_sectors(selectors.platform_sector_public().filter(platform=platform))
+    return render(
+        request,
+        "sectors/public/platform_detail.html",
+        {
+            "platform": platform,
+            "countries": _with_utc_offsets(platform.countries.all()),
+            "top_sectors": [ps for ps in sectors if ps.sector.kind != Sector.Kind.WORKING_GROUP],
+            "working_groups": [ps for ps in sectors if ps.sector.kind == Sector.Kind.WORKING_GROUP],
+            "can_manage": policy.can(request.user, Action.MANAGE_SECTOR, platform),
+        },
+    )
+
+
+@require_safe
+def sector_list(request):
+    catalogue = list(selectors.sector_catalogue())
+    children = defaultdict(list)
+    for sector in catalogue:
+        sector.active_platform_sectors.sort(key=lambda ps: _platform_sort_key(ps.platform))
+        if sector.parent_id is not None:
+            children[sector.parent_id].append(sector)
+    top = [sector for sector in catalogue if sector.parent_id is None]
+    for sector in top:
+        sector.children = children[sector.pk]
+    return render(
+        request,
+        "sectors/public/sector_list.html",
+        {
+            "sectors": [s for s in top if s.kind != Sector.Kind.WORKING_GROUP],
+            "working_groups": [s for s in top if s.kind == Sector.Kind.WORKING_GROUP],
+        },
+    )
+
+
+@require_safe
+def sector_page(request, platform: str, sector: str):
+    ps = selectors.platform_sector_get_public(platform_code=platform, sector_code=sector)
+    parent = None
+    if ps.sector.parent_id is not None:
+        # The parent sector's page on the same platform, if it is active there.
+        parent = (
+            PlatformSector.objects.filter(
+                platform_id=ps.platform_id, sector_id=ps.sector.parent_id, is_active=True
+            )
+            .select_related("platform", "sector")
+            .first()
+        )
+    co_coordinators = [
+        designation
+        for co_lead in ps.current_co_leads
+        for designation in co_lead.co_coordinators.all()
+    ]
+    return render(
+        request,
+        "sectors/public/sector_page.html",
+        {
+            "ps": ps,
+            "parent": parent,
+            "co_leads": ps.current_co_leads,
+            "co_coordinators": co_coordinators,
+            "partners": ps.current_partners,
+            "sub_sectors": ps.active_sub_sectors,
+            "can_manage": policy.can(request.user, Action.EDIT_SECTOR_PAGE, ps)
+            or policy.can(request.user, Action.MANAGE_SECTOR, ps),
+        },
+    )
+
+
+@require_safe
+def organization_detail(request, pk: int):
+    organization = get_object_or_404(selectors.organization_list(), pk=pk)
+    co_leads, memberships = _organization_designations(organization)
+    return render(
+        request,
+        "sectors/public/organization_detail.html",
+        {
+            "organization": organization,
+            "co_led_platforms": sorted(organization.co_led_platforms.all(), key=_platform_sort_key),
+            "co_leads": co_leads,
+            "memberships": memberships,
+        },
+    )

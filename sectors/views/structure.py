@@ -1,0 +1,779 @@
+"""Pages through which the Regional Platform team, platform teams and co-coordinators manage the
+coordination structure: organizations and their roles, sectors on platforms, designations,
+partners, selection procedures, and the history of every change.
+
+Who may do what is `sectors.policy`'s answer: objects outside the user's scope are looked up
+through scoped querysets and answer 404; global actions (organizations, roles, history) answer
+403. Every write goes through `sectors.services` via `run_service`.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from r4v.errors import DomainError, NotAllowed
+from r4v.models import User
+from r4v.services import person_get_or_create
+
+from .. import policy, selectors, services
+from ..forms.structure import (
+    CoCoordinatorForm,
+    CoLeadForm,
+    EndDesignationForm,
+    OrganizationEditForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    PartnerForm,
+    RoleGrantForm,
+    SectorPageForm,
+    SectorToggleForm,
+    SelectionProcedureForm,
+)
+from ..models import (
+    ChangeNotice,
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    PlatformSector,
+    RoleAssignment,
+    Sector,
+)
+from ..policy import Action
+
+ORGANIZATIONS_PER_PAGE = 25
+HISTORY_PER_PAGE = 50
+# The sector page shows the newest changes of the sector and its designations; each record
+# links to its full history.
+SECTOR_HISTORY_ROWS = 50
+
+get_and_post = require_http_methods(["GET", "POST"])
+
+
+# --- Service errors onto forms ---------------------------------------------------------------
+
+
+def run_service(
+    call: Callable[[], Any],
+    *,
+    form: forms.Form | None = None,
+    request=None,
+    field_map: dict[str, str] | None = None,
+) -> Any | None:
+    """Run one service call in a transaction; return its result, or None after recording why not.
+
+    The transaction means a call that writes several rows (a person and their designation, a
+    co-lead and the co-coordinators it ends) writes all of them or none. Errors go onto `form`
+    (a field error when the field is on the form, else a non-field error) or, without a form,
+    into `request`'s messages. NotAllowed is a 403: the pages only offer what the policy allows.
+    """
+    field_map = field_map or {}
+    errors: list[tuple[str | None, list[str]]] = []
+    try:
+        with transaction.atomic():
+            return call()
+    except NotAllowed as error:
+        raise PermissionDenied(error.detail) from error
+    except DomainError as error:
+        errors.append((error.field, [error.detail]))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors.extend(error.message_dict.items())
+        else:
+            errors.append((None, error.messages))
+    except IntegrityError:
+        # Services validate first, so this is a race lost to a concurrent writer.
+        errors.append((None, [_("The record was changed by someone else; reload and try again.")]))
+    for field, field_messages in errors:
+        field = field_map.get(field, field)
+        if form is not None:
+            form.add_error(field if field in form.fields else None, list(field_messages))
+        else:
+            for message in field_messages:
+                messages.error(request, message)
+    if form is not None and hasattr(form, "mark_invalid"):
+        form.mark_invalid()
+    return None
+
+
+def _require(request, action: Action) -> None:
+    """Global actions (organizations, roles, history): a logged-in user without the right gets 403."""
+    if not policy.can(request.user, action):
+        raise PermissionDenied
+
+
+# --- History -------------------------------------------------------------------------------------
+
+HISTORY_MODELS = {
+    "organization": Organization,
+    "platformsector": PlatformSector,
+    "colead": CoLeadDesignation,
+    "cocoordinator": CoCoordinatorDesignation,
+    "partner": PartnerMembership,
+    "changenotice": ChangeNotice,
+    "user": User,
+}
+HISTORY_SLUGS = {model: slug for slug, model in HISTORY_MODELS.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+def _shown(field, value):
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
+def history_rows(rows) -> list:
+    """Historical rows, newest first, each with `.changes`: what differs from the row before it.
+
+    `rows` may mix records and models; a row whose predecessor is not among `rows` (the first
+    row of a record, or the last of a page) gets no changes. No queries: foreign keys are
+    compared by id.
+    """
+    by_record = defaultdict(list)
+    for row in rows:
+        by_record[(type(row), row.id)].append(row)
+    for record_rows in by_record.values():
+        record_rows.sort(key=lambda r: (r.history_date, r.history_id))
+        record_rows[0].changes = []
+        for old, new in zip(record_rows, record_rows[1:], strict=False):
+            delta = new.diff_against(old)
+            new.changes = [
+                FieldChange(
+                    label=str(new._meta.get_field(c.field).verbose_name),
+                    old=_shown(new._meta.get_field(c.field), c.old),
+                    new=_shown(new._meta.get_field(c.field), c.new),
+                )
+                for c in delta.changes
+            ]
+    return sorted(rows, key=lambda r: (r.history_date, r.history_id), reverse=True)
+
+
+def _manage_url(record) -> str | None:
+    """Where a record is managed, for the history page's way back."""
+    match record:
+        case Organization():
+            return reverse("sectors:organization-edit", kwargs={"pk": record.pk})
+        case PlatformSector():
+            return reverse("sectors:sector-manage", kwargs={"pk": record.pk})
+        case CoLeadDesignation() | PartnerMembership():
+            return reverse("sectors:sector-manage", kwargs={"pk": record.platform_sector_id})
+        case CoCoordinatorDesignation():
+            return reverse(
+                "sectors:sector-manage", kwargs={"pk": record.co_lead.platform_sector_id}
+            )
+        case ChangeNotice():
+            return reverse("sectors:change-notice-detail", kwargs={"pk": record.pk})
+    return None
+
+
+def _history_url(obj) -> str:
+    return reverse("sectors:history", kwargs={"model": HISTORY_SLUGS[type(obj)], "pk": obj.pk})
+
+
+@login_required
+def history(request, model: str, pk: int):
+    _require(request, Action.VIEW_HISTORY)
+    model_class = HISTORY_MODELS.get(model)
+    if model_class is None:
+        raise Http404
+    record = model_class.objects.filter(pk=pk).first()
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    start = (page - 1) * HISTORY_PER_PAGE
+    # One row more than the page: the predecessor of the page's oldest row, for its diff, and
+    # the sign that an older page exists.
+    rows = list(
+        model_class.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[start : start + HISTORY_PER_PAGE + 1]
+    )
+    if record is None and not rows:
+        raise Http404
+    has_older = len(rows) > HISTORY_PER_PAGE
+    records = history_rows(rows)[:HISTORY_PER_PAGE]
+    return render(
+        request,
+        "sectors/manage/history.html",
+        {
+            "record": record,
+            "record_label": str(record) if record is not None else f"#{pk}",
+            "manage_url": _manage_url(record),
+            "model_name": model_class._meta.verbose_name,
+            "records": records,
+            "page": page,
+            "has_older": has_older,
+        },
+    )
+
+
+# --- Organizations ---------------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request):
+    _require(request, Action.MANAGE_ORGANIZATIONS)
+    filters = OrganizationFilterForm(request.GET or None)
+    organizations = selectors.organization_list()
+    if filters.is_valid():
+        if kind := filters.cleaned_data["kind"]:
+            organizations = organizations.filter(kind=kind)
+        if q := filters.cleaned_data["q"].strip():
+            organizations = organizations.filter(Q(name__icontains=q) | Q(acronym__icontains=q))
+    page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if request.htmx:
+        return render(request, "sectors/manage/_organization_table.html", context)
+    return render(request, "sectors/manage/organization_list.html", context)
+
+
+@login_required
+@get_and_post
+def organization_create(request):
+    _require(request, Action.MANAGE_ORGANIZATIONS)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = run_service(
+            lambda: services.organization_create(by=request.user, **form.cleaned_data), form=form
+        )
+        if org is not None:
+            messages.success(request, _("Organization %(name)s added.") % {"name": org})
+            return redirect("sectors:organization-manage-list")
+    return render(
+        request,
+        "sectors/manage/form.html",
+        {
+            "form": form,
+            "title": _("Add an organization"),
+            "submit_label": _("Add organization"),
+            "back_url": reverse("sectors:organization-manage-list"),
+        },
+    )
+
+
+@login_required
+@get_and_post
+def organization_edit(request, pk: int):
+    _require(request, Action.MANAGE_ORGANIZATIONS)
+    org = get_object_or_404(Organization, pk=pk)
+    initial = {f: getattr(org, f) for f in ("name", "acronym", "kind", "website", "is_active")}
+    form = OrganizationEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        reason = fields.pop("reason")
+        updated = run_service(
+            lambda: services.organization_update(
+                organization=org, by=request.user, reason=reason, **fields
+            ),
+            form=form,
+        )
+        if updated is not None:
+            messages.success(request, _("Organization %(name)s saved.") % {"name": updated})
+            return redirect("sectors:organization-manage-list")
+        # The service set the new values on `org` before refusing them; show the stored ones.
+        org.refresh_from_db()
+    return render(
+        request,
+        "sectors/manage/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": org.name},
+            "submit_label": _("Save"),
+            "back_url": reverse("sectors:organization-manage-list"),
+            "history_url": _history_url(org),
+        },
+    )
+
+
+@login_required
+@get_and_post
+def organization_roles(request, pk: int):
+    _require(request, Action.MANAGE_ROLES)
+    org = get_object_or_404(Organization, pk=pk)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = run_service(
+            lambda: services.role_grant(
+                user=form.user, role=form.cleaned_data["role"], organization=org, by=request.user
+            ),
+            form=form,
+        )
+        if assignment is not None:
+            messages.success(
+                request,
+                _("%(person)s is now %(role)s for %(org)s.")
+                % {
+                    "person": assignment.user,
+                    "role": assignment.get_role_display().lower(),
+                    "org": org,
+                },
+            )
+            return redirect("sectors:organization-roles", pk=org.pk)
+    assignments = (
+        RoleAssignment.objects.filter(organization=org, revoked_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    return render(
+        request,
+        "sectors/manage/organization_roles.html",
+        {"organization": org, "assignments": assignments, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk: int):
+    _require(request, Action.MANAGE_ROLES)
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
+    done = run_service(
+        lambda: services.role_revoke(assignment=assignment, by=request.user), request=request
+    )
+    if done is not None:
+        messages.success(
+            request,
+            _("%(person)s is no longer %(role)s.")
+            % {"person": assignment.user, "role": assignment.get_role_display().lower()},
+        )
+    if assignment.organization_id:
+        return redirect("sectors:organization-roles", pk=assignment.organization_id)
+    return redirect("sectors:manage-home")
+
+
+# --- Sectors on a platform ---------------------------------------------------------------------
+
+
+@login_required
+@get_and_post
+def platform_manage(request, code: str):
+    platform = selectors.platform_get(code=code)
+    if not policy.can(request.user, Action.MANAGE_SECTOR, platform):
+        raise Http404
+    if request.method == "POST":
+        _toggle_sector(request, platform)
+        return redirect("sectors:platform-manage", code=platform.code)
+    on_platform = {
+        ps.sector_id: ps
+        for ps in platform.platform_sectors.annotate(
+            open_co_leads=Count("co_leads", filter=Q(co_leads__ended_on__isnull=True))
+        )
+    }
+    catalogue = [
+        (sector, on_platform.get(sector.pk)) for sector in Sector.objects.select_related("parent")
+    ]
+    return render(
+        request,
+        "sectors/manage/platform_manage.html",
+        {"platform": platform, "catalogue": catalogue},
+    )
+
+
+def _toggle_sector(request, platform) -> None:
+    form = SectorToggleForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return
+    sector = form.cleaned_data["sector"]
+    if form.cleaned_data["action"] == SectorToggleForm.ACTIVATE:
+        ps = run_service(
+            lambda: services.platform_sector_activate(
+                platform=platform, sector=sector, by=request.user
+            ),
+            request=request,
+        )
+        if ps is not None:
+            messages.success(
+                request,
+                _("%(sector)s is active on %(platform)s.")
+                % {"sector": sector, "platform": platform},
+            )
+        return
+    ps = platform.platform_sectors.filter(sector=sector, is_active=True).first()
+    if ps is None:
+        messages.error(
+            request,
+            _("%(sector)s is not active on %(platform)s.")
+            % {"sector": sector, "platform": platform},
+        )
+        return
+    if run_service(
+        lambda: services.platform_sector_deactivate(platform_sector=ps, by=request.user),
+        request=request,
+    ):
+        messages.success(
+            request,
+            _("%(sector)s is no longer active on %(platform)s.")
+            % {"sector": sector, "platform": platform},
+        )
+
+
+def _sector_history(ps, co_leads, partners) -> list:
+    """The newest changes of a sector and of its designations and partners: four queries."""
+    co_lead_orgs = {c.pk: c.organization for c in co_leads}
+    people = {cc.pk: cc.person for c in co_leads for cc in c.all_co_coordinators}
+    partner_orgs = {p.pk: p.organization for p in partners}
+    sources = [
+        (PlatformSector.history.filter(id=ps.pk), lambda row: _("Sector set-up")),
+        (
+            CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
+            lambda row: _("Co-lead: %(org)s") % {"org": co_lead_orgs.get(row.id, f"#{row.id}")},
+        ),
+        (
+            CoCoordinatorDesignation.history.filter(co_lead_id__in=list(co_lead_orgs)),
+            lambda row: (
+                _("Co-coordinator: %(person)s") % {"person": people.get(row.id, f"#{row.id}")}
+            ),
+        ),
+        (
+            PartnerMembership.history.filter(platform_sector_id=ps.pk),
+            lambda row: _("Partner: %(org)s") % {"org": partner_orgs.get(row.id, f"#{row.id}")},
+        ),
+    ]
+    rows = []
+    for queryset, label in sources:
+        for row in queryset.select_related("history_user"):
+            row.record_label = label(row)
+            row.record_url = reverse(
+                "sectors:history", kwargs={"model": HISTORY_SLUGS[row.instance_type], "pk": row.id}
+            )
+            rows.append(row)
+    return history_rows(rows)[:SECTOR_HISTORY_ROWS]
+
+
+@login_required
+def sector_manage(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
+    # Open designations first, then the ended ones, most recently ended first.
+    co_coordinators = CoCoordinatorDesignation.objects.select_related("person").order_by(
+        F("ended_on").desc(nulls_first=True), "-term_start", "person__full_name"
+    )
+    co_leads = list(
+        ps.co_leads.select_related("organization")
+        .prefetch_related(
+            Prefetch("co_coordinators", queryset=co_coordinators, to_attr="all_co_coordinators")
+        )
+        .order_by(F("ended_on").desc(nulls_first=True), "-term_start", "organization__name")
+    )
+    partners = list(
+        ps.partners.select_related("organization").order_by(
+            F("left_on").desc(nulls_first=True), "organization__name"
+        )
+    )
+    user = request.user
+    can_view_history = policy.can(user, Action.VIEW_HISTORY)
+    return render(
+        request,
+        "sectors/manage/sector_manage.html",
+        {
+            "ps": ps,
+            "co_leads": co_leads,
+            "partners": partners,
+            "can_manage": policy.can(user, Action.MANAGE_SECTOR, ps),
+            "can_edit_page": policy.can(user, Action.EDIT_SECTOR_PAGE, ps),
+            "can_view_history": can_view_history,
+            "history_records": _sector_history(ps, co_leads, partners) if can_view_history else [],
+        },
+    )
+
+
+def _sector_form_page(
+    request, ps, form, *, title, submit_label, template="sectors/manage/form.html", **extra
+):
+    context = {
+        "form": form,
+        "ps": ps,
+        "title": title,
+        "submit_label": submit_label,
+        "back_url": reverse("sectors:sector-manage", kwargs={"pk": ps.pk}),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@login_required
+@get_and_post
+def sector_page_edit(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
+    form = SectorPageForm(request.POST or None, initial={"purpose": ps.purpose})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            lambda: services.platform_sector_update_page(
+                platform_sector=ps,
+                by=request.user,
+                purpose=form.cleaned_data["purpose"],
+                reason=form.cleaned_data["reason"],
+            ),
+            form=form,
+        )
+        if done is not None:
+            messages.success(request, _("The sector page was updated."))
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(request, ps, form, title=_("Sector page"), submit_label=_("Save"))
+
+
+@login_required
+@get_and_post
+def selection_procedure_edit(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.MANAGE_SECTOR)
+    form = SelectionProcedureForm(
+        request.POST or None,
+        initial={
+            "procedure": ps.selection_procedure,
+            "interval_months": ps.selection_interval_months,
+            "last_selection_on": ps.last_selection_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            lambda: services.selection_procedure_update(
+                platform_sector=ps,
+                by=request.user,
+                procedure=data["procedure"],
+                interval_months=data["interval_months"],
+                last_selection_on=data["last_selection_on"],
+                reason=data["reason"],
+            ),
+            form=form,
+            field_map={
+                "selection_procedure": "procedure",
+                "selection_interval_months": "interval_months",
+            },
+        )
+        if done is not None:
+            messages.success(request, _("The selection procedure was updated."))
+            return redirect("sectors:sector-manage", pk=ps.pk)
+        ps.refresh_from_db()
+    return _sector_form_page(
+        request,
+        ps,
+        form,
+        title=_("Selection procedure"),
+        submit_label=_("Save"),
+        template="sectors/manage/selection_procedure_form.html",
+    )
+
+
+@login_required
+@get_and_post
+def co_lead_create(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.MANAGE_SECTOR)
+    form = CoLeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        co_lead = run_service(
+            lambda: services.co_lead_designate(
+                platform_sector=ps, by=request.user, **form.cleaned_data
+            ),
+            form=form,
+        )
+        if co_lead is not None:
+            messages.success(
+                request,
+                _("%(org)s is now a co-lead of this sector.") % {"org": co_lead.organization},
+            )
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(
+        request, ps, form, title=_("Designate a co-lead"), submit_label=_("Designate")
+    )
+
+
+@login_required
+@get_and_post
+def co_lead_end(request, pk: int):
+    co_lead = get_object_or_404(
+        selectors.co_lead_list_for(request.user, Action.MANAGE_SECTOR), pk=pk
+    )
+    ps = co_lead.platform_sector
+    form = EndDesignationForm(request.POST or None, term_start=co_lead.term_start)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            lambda: services.co_lead_end(co_lead=co_lead, by=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The co-lead designation of %(org)s has ended.") % {"org": co_lead.organization},
+            )
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(
+        request,
+        ps,
+        form,
+        title=_("End the co-lead designation of %(org)s") % {"org": co_lead.organization},
+        submit_label=_("End designation"),
+        intro=_(
+            "Its co-coordinators' designations end on the same day. The records stay as history."
+        ),
+    )
+
+
+@login_required
+@get_and_post
+def co_coordinator_create(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.MANAGE_SECTOR)
+    co_lead_orgs = [c.organization for c in ps.co_leads.open().select_related("organization")]
+    form = CoCoordinatorForm(request.POST or None, co_lead_organizations=co_lead_orgs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def designate():
+            person = person_get_or_create(
+                email=data["email"],
+                full_name=data["full_name"],
+                gender=data["gender"],
+                speaks_spanish=data["speaks_spanish"],
+                speaks_english=data["speaks_english"],
+                by=request.user,
+            )
+            return services.co_coordinator_designate(
+                platform_sector=ps,
+                organization=data["organization"],
+                person=person,
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+                by=request.user,
+                reason=data["reason"],
+            )
+
+        designation = run_service(designate, form=form, field_map={"person": "email"})
+        if designation is not None:
+            messages.success(
+                request,
+                _("%(person)s is now a co-coordinator designated by %(org)s.")
+                % {"person": designation.person, "org": data["organization"]},
+            )
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(
+        request,
+        ps,
+        form,
+        title=_("Designate a co-coordinator"),
+        submit_label=_("Designate"),
+        intro=None
+        if co_lead_orgs
+        else _("This sector has no current co-lead: designate a co-lead first."),
+    )
+
+
+@login_required
+@get_and_post
+def co_coordinator_end(request, pk: int):
+    designation = get_object_or_404(
+        CoCoordinatorDesignation.objects.filter(
+            policy.platform_sector_q(
+                request.user, Action.MANAGE_SECTOR, prefix="co_lead__platform_sector__"
+            )
+        ).select_related(
+            "person",
+            "co_lead__organization",
+            "co_lead__platform_sector__platform",
+            "co_lead__platform_sector__sector",
+        ),
+        pk=pk,
+    )
+    ps = designation.co_lead.platform_sector
+    form = EndDesignationForm(request.POST or None, term_start=designation.term_start)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            lambda: services.co_coordinator_end(
+                designation=designation, by=request.user, **form.cleaned_data
+            ),
+            form=form,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The designation of %(person)s has ended.") % {"person": designation.person},
+            )
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(
+        request,
+        ps,
+        form,
+        title=_("End the designation of %(person)s") % {"person": designation.person},
+        submit_label=_("End designation"),
+        intro=_("The record stays as history."),
+    )
+
+
+@login_required
+@get_and_post
+def partner_create(request, pk: int):
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = run_service(
+            lambda: services.partner_add(platform_sector=ps, by=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if membership is not None:
+            messages.success(
+                request,
+                _("%(org)s is now a partner of this sector.") % {"org": membership.organization},
+            )
+            return redirect("sectors:sector-manage", pk=ps.pk)
+    return _sector_form_page(
+        request, ps, form, title=_("Add a partner"), submit_label=_("Add partner")
+    )
+
+
+@login_required
+@require_POST
+def partner_remove(request, pk: int):
+    membership = get_object_or_404(
+        PartnerMembership.objects.filter(
+            policy.platform_sector_q(
+                request.user, Action.EDIT_SECTOR_PAGE, prefix="platform_sector__"
+            )
+        ).select_related("organization", "platform_sector__platform"),
+        pk=pk,
+    )
+    done = run_service(
+        lambda: services.partner_remove(membership=membership, by=request.user), request=request
+    )
+    if done is not None:
+        messages.success(
+            request,
+            _("%(org)s is no longer a partner of this sector.") % {"org": membership.organization},
+        )
+    return redirect("sectors:sector-manage", pk=membership.platform_sector_id)

@@ -1,0 +1,205 @@
+"""Personas and a small coordination world shared by every test folder.
+
+Personas (Healthchecks style): one user per role, plus an outsider with an account and no role.
+The world: the Regional Platform and Colombia; Health (regional and Colombia), Protection with
+its Child Protection sub-sector; UNHCR and an NGO co-leading Regional Health, each with a
+co-coordinator.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from r4v.services import system_user
+from sectors.models import Organization, Platform, RoleAssignment, Sector
+from sectors.services import _role_grant
+
+from .factories import (
+    PASSWORD,
+    CoCoordinatorFactory,
+    CoLeadFactory,
+    CountryFactory,
+    OrganizationFactory,
+    PartnerFactory,
+    PlatformFactory,
+    PlatformSectorFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+Role = RoleAssignment.Role
+
+
+@dataclass
+class World:
+    regional: Platform
+    colombia: Platform
+    health: Sector
+    protection: Sector
+    child_protection: Sector
+    unhcr: Organization
+    iom: Organization
+    ngo: Organization
+    partner_org: Organization
+    regional_health: object
+    colombia_health: object
+    regional_protection: object
+    regional_child_protection: object
+    unhcr_health: object
+    ngo_health: object
+    unhcr_coordinator: object
+    ngo_coordinator: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    colombia_country = CountryFactory(iso_code="CO", name_en="Colombia", name_es="Colombia")
+    panama = CountryFactory(
+        iso_code="PA", name_en="Panama", name_es="Panamá", time_zone="America/Panama"
+    )
+    regional = PlatformFactory(
+        code="regional",
+        kind=Platform.Kind.REGIONAL,
+        name_en="Regional Platform",
+        name_es="Plataforma Regional",
+    )
+    colombia = PlatformFactory(
+        code="colombia", kind=Platform.Kind.NATIONAL, name_en="Colombia", name_es="Colombia"
+    )
+    regional.countries.add(colombia_country, panama)
+    colombia.countries.add(colombia_country)
+    health = SectorFactory(code="health", name_en="Health", name_es="Salud", position=3)
+    protection = SectorFactory(
+        code="protection", name_en="Protection", name_es="Protección", position=7
+    )
+    child_protection = SectorFactory(
+        code="child-protection",
+        kind=Sector.Kind.SUB_SECTOR,
+        parent=protection,
+        name_en="Child Protection",
+        name_es="Protección de la Niñez",
+        position=8,
+    )
+    unhcr = OrganizationFactory(
+        name="UN Refugee Agency", acronym="UNHCR", kind=Organization.Kind.UN_AGENCY
+    )
+    iom = OrganizationFactory(
+        name="International Organization for Migration",
+        acronym="IOM",
+        kind=Organization.Kind.UN_AGENCY,
+    )
+    ngo = OrganizationFactory(
+        name="Caminos Solidarios", acronym="CS", kind=Organization.Kind.NATIONAL_NGO
+    )
+    partner_org = OrganizationFactory(
+        name="Red de Apoyo", acronym="RDA", kind=Organization.Kind.CIVIL_SOCIETY
+    )
+    regional.co_leads.add(iom, unhcr)
+    colombia.co_leads.add(iom, unhcr)
+    regional_health = PlatformSectorFactory(platform=regional, sector=health)
+    colombia_health = PlatformSectorFactory(platform=colombia, sector=health)
+    regional_protection = PlatformSectorFactory(platform=regional, sector=protection)
+    regional_child_protection = PlatformSectorFactory(platform=regional, sector=child_protection)
+    unhcr_health = CoLeadFactory(platform_sector=regional_health, organization=unhcr)
+    ngo_health = CoLeadFactory(platform_sector=regional_health, organization=ngo)
+    unhcr_coordinator = CoCoordinatorFactory(
+        co_lead=unhcr_health,
+        person=UserFactory(full_name="Ana Pérez", email="ana.private@unhcr.example"),
+        contact_email="health.regional@unhcr.example",
+    )
+    ngo_coordinator = CoCoordinatorFactory(
+        co_lead=ngo_health,
+        person=UserFactory(full_name="Luis Gómez", email="luis.private@cs.example", gender="man"),
+        contact_email="salud@cs.example",
+    )
+    PartnerFactory(platform_sector=regional_health, organization=partner_org)
+    return World(
+        regional,
+        colombia,
+        health,
+        protection,
+        child_protection,
+        unhcr,
+        iom,
+        ngo,
+        partner_org,
+        regional_health,
+        colombia_health,
+        regional_protection,
+        regional_child_protection,
+        unhcr_health,
+        ngo_health,
+        unhcr_coordinator,
+        ngo_coordinator,
+    )
+
+
+def _persona(email, role=None, **scope):
+    user = UserFactory(email=email, full_name=email.split("@")[0].replace(".", " ").title())
+    if role:
+        _role_grant(user=user, role=role, by=system_user(), **scope)
+    return user
+
+
+@pytest.fixture
+def personas(world) -> dict:
+    """One user per role, keyed by a short name; `anonymous` is None."""
+    # Factories bypass the designation service, so grant the role it would have granted.
+    _role_grant(
+        user=world.ngo_coordinator.person,
+        role=Role.CO_COORDINATOR,
+        platform_sector=world.regional_health,
+        by=system_user(),
+    )
+    return {
+        "anonymous": None,
+        "outsider": _persona("outsider@example.org"),
+        "partner": _persona(
+            "partner@rda.example", Role.PARTNER_MEMBER, organization=world.partner_org
+        ),
+        "focal_point": _persona(
+            "focal@cs.example", Role.CO_LEAD_FOCAL_POINT, organization=world.ngo
+        ),
+        "co_coordinator": world.ngo_coordinator.person,
+        "platform_team": _persona(
+            "imo@colombia.example", Role.PLATFORM_TEAM, platform=world.colombia
+        ),
+        "regional": _persona("team@regional.example", Role.REGIONAL_TEAM, platform=world.regional),
+        "admin": _persona("admin@example.org", Role.ADMINISTRATOR),
+    }
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(client, user):
+    """Log `user` into a Django test client (None stays anonymous)."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api_for(user) -> APIClient:
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    return api
+
+
+@pytest.fixture
+def chromium_path():
+    """Debian's chromium, or a skip; in CI (R4V_REQUIRE_BROWSER=1) a missing browser fails."""
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("R4V_REQUIRE_BROWSER"):
+            pytest.fail("R4V_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("chromium is not installed (scripts/install-chromium.sh)")
+    return path
+
+
+__all__ = ["PASSWORD", "api_for", "client_for"]

@@ -1,0 +1,682 @@
+"""Pages of the management area: My work, change notices, the inbox and API tokens, by persona.
+
+For every page and every POST, each persona gets the status it should; on denial nothing in the
+database changes and nothing is scheduled after commit.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from r4v.models import Notification
+from r4v.services import notification_send
+from sectors import services
+from sectors.models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation, RoleAssignment
+
+from ..conftest import client_for
+from ..factories import (
+    CoCoordinatorFactory,
+    CoLeadFactory,
+    PlatformSectorFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+Kind = ChangeNotice.Kind
+Status = ChangeNotice.Status
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "partner",
+    "focal_point",
+    "co_coordinator",
+    "platform_team",
+    "regional",
+    "admin",
+]
+DECIDERS = {"regional", "admin"}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Personas hash a password each; PBKDF2 would spend most of the run there.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def notice(world, personas):
+    """A replacement of the NGO's co-coordinator, filed by the NGO's focal point."""
+    return services.change_notice_file(
+        co_lead=world.ngo_health,
+        kind=Kind.COORDINATOR_REPLACED,
+        outgoing=world.ngo_coordinator,
+        incoming_name="Marta Díaz",
+        incoming_email="marta.diaz@cs.example",
+        effective_on=timezone.localdate(),
+        reason="Luis moves to the Colombia office.",
+        by=personas["focal_point"],
+    )
+
+
+def _state():
+    """Everything a denied request must leave as it was."""
+    return (
+        list(
+            ChangeNotice.objects.order_by("pk").values_list(
+                "pk", "status", "decided_by", "decision_comment"
+            )
+        ),
+        ChangeNotice.history.count(),
+        list(CoCoordinatorDesignation.objects.order_by("pk").values_list("pk", "ended_on")),
+        list(CoLeadDesignation.objects.order_by("pk").values_list("pk", "ended_on")),
+        list(RoleAssignment.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        list(Token.objects.values_list("user", "key")),
+    )
+
+
+def _replacement_form(world, **overrides):
+    data = {
+        "co_lead": world.ngo_health.pk,
+        "kind": Kind.COORDINATOR_REPLACED,
+        "outgoing": world.ngo_coordinator.pk,
+        "incoming_name": "Marta Díaz",
+        "incoming_email": "marta.diaz@cs.example",
+        "incoming_gender": "woman",
+        "incoming_speaks_spanish": "on",
+        "effective_on": timezone.localdate().isoformat(),
+        "reason": "Luis moves to the Colombia office.",
+    }
+    data.update(overrides)
+    return data
+
+
+def _assert_login_redirect(response):
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# --- GET pages x personas ---------------------------------------------------------------------------------
+
+
+PAGE_STATUS = {
+    # page: statuses in the order of PERSONAS
+    "manage-home": [302, 200, 200, 200, 200, 200, 200, 200],
+    "change-notice-list": [302, 200, 200, 200, 200, 200, 200, 200],
+    "change-notice-create": [302, 403, 403, 200, 403, 403, 200, 200],
+    "change-notice-detail": [302, 404, 404, 200, 404, 404, 200, 200],
+    "inbox": [302, 200, 200, 200, 200, 200, 200, 200],
+    "api-token": [302, 200, 200, 200, 200, 200, 200, 200],
+}
+
+
+@pytest.mark.parametrize(
+    ("page", "persona", "status"),
+    [
+        (page, persona, status)
+        for page, statuses in PAGE_STATUS.items()
+        for persona, status in zip(PERSONAS, statuses, strict=True)
+    ],
+)
+def test_each_page_answers_each_persona(client, personas, notice, page, persona, status):
+    # given
+    url = reverse(f"sectors:{page}", args=[notice.pk] if page == "change-notice-detail" else [])
+    before = _state()
+    # when
+    response = client_for(client, personas[persona]).get(url)
+    # then
+    if status == 302:
+        _assert_login_redirect(response)
+    else:
+        assert response.status_code == status
+    assert _state() == before
+
+
+# --- POSTs x personas ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", ["acknowledge", "apply", "decline"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_regional_team_decides_a_change_notice(
+    client, personas, notice, persona, decision, django_capture_on_commit_callbacks
+):
+    # given
+    url = reverse("sectors:change-notice-decide", args=[notice.pk, decision])
+    before = _state()
+    # when
+    with django_capture_on_commit_callbacks() as scheduled:
+        response = client_for(client, personas[persona]).post(
+            url, {"comment": "Checked with the co-lead."}
+        )
+    # then
+    if persona == "anonymous":
+        _assert_login_redirect(response)
+    elif persona in DECIDERS:
+        assert response.status_code == 302
+        assert response.url == reverse("sectors:change-notice-detail", args=[notice.pk])
+        notice.refresh_from_db()
+        assert (
+            notice.status
+            == {
+                "acknowledge": Status.ACKNOWLEDGED,
+                "apply": Status.APPLIED,
+                "decline": Status.DECLINED,
+            }[decision]
+        )
+        assert notice.decided_by == personas[persona]
+        assert len(scheduled) == 1  # the filer's e-mail
+        return
+    else:
+        # The focal point sees the notice but may not decide; others do not see it at all.
+        assert response.status_code == (403 if persona == "focal_point" else 404)
+    assert _state() == before
+    assert scheduled == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_filing_a_change_notice_by_persona(
+    client, world, personas, persona, django_capture_on_commit_callbacks
+):
+    # given
+    before = _state()
+    # when
+    with django_capture_on_commit_callbacks() as scheduled:
+        response = client_for(client, personas[persona]).post(
+            reverse("sectors:change-notice-create"), _replacement_form(world)
+        )
+    # then
+    if persona in {"focal_point", "regional", "admin"}:
+        filed = ChangeNotice.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("sectors:change-notice-detail", args=[filed.pk])
+        assert filed.filed_by == personas[persona]
+        assert len(scheduled) == 1  # the Regional Platform team's e-mails
+        return
+    if persona == "anonymous":
+        _assert_login_redirect(response)
+    else:
+        assert response.status_code == 403
+    assert _state() == before
+    assert scheduled == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_a_user_marks_only_their_own_messages_read(client, world, personas, persona):
+    # given: a message for this persona and one for somebody else
+    user = personas[persona]
+    mine = notification_send(recipients=[user], subject="Minutes circulated", url="/manage/")[0]
+    theirs = notification_send(recipients=[UserFactory()], subject="Private", url="/manage/")[0]
+    client_for(client, user)
+    # when: somebody else's message is posted
+    response = client.post(reverse("sectors:inbox"), {"notification": theirs.pk})
+    # then
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    # when: their own
+    response = client.post(reverse("sectors:inbox"), {"notification": mine.pk})
+    # then
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_anonymous_cannot_post_to_the_inbox_or_the_token_page(client, world):
+    # given
+    message = notification_send(recipients=[UserFactory()], subject="Private")[0]
+    # when
+    responses = [
+        client.post(reverse("sectors:inbox"), {"notification": message.pk}),
+        client.post(reverse("sectors:inbox"), {"all": "1"}),
+        client.post(reverse("sectors:api-token"), {"action": "generate"}),
+    ]
+    # then
+    for response in responses:
+        _assert_login_redirect(response)
+    message.refresh_from_db()
+    assert message.read_at is None
+    assert not Token.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_each_persona_generates_a_token_for_themselves_only(client, personas, persona):
+    # given
+    user = personas[persona]
+    other = Token.objects.create(user=UserFactory())
+    # when
+    response = client_for(client, user).post(reverse("sectors:api-token"), {"action": "generate"})
+    # then
+    assert response.status_code == 200
+    token = Token.objects.get(user=user)
+    assert response.context["new_key"] == token.key
+    assert Token.objects.get(pk=other.pk).user_id == other.user_id
+
+
+# --- Change notice pages ------------------------------------------------------------------------------------
+
+
+def test_the_form_names_the_field_when_the_outgoing_co_coordinator_is_foreign(
+    client, world, personas
+):
+    # given: the team posts UNHCR's co-coordinator on the NGO's co-lead
+    client_for(client, personas["regional"])
+    # when
+    response = client.post(
+        reverse("sectors:change-notice-create"),
+        _replacement_form(world, outgoing=world.unhcr_coordinator.pk),
+    )
+    # then: the service's own error, on the field
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "outgoing": ["Choose a current co-coordinator designated by this co-lead."]
+    }
+    assert "is-invalid" in response.content.decode()
+    assert not ChangeNotice.objects.exists()
+
+
+def test_a_focal_point_cannot_post_another_organizations_co_coordinator(client, world, personas):
+    # given
+    client_for(client, personas["focal_point"])
+    # when: an id forged by hand, outside the choices the focal point was shown
+    response = client.post(
+        reverse("sectors:change-notice-create"),
+        _replacement_form(world, outgoing=world.unhcr_coordinator.pk),
+    )
+    # then
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["outgoing"]
+    assert not ChangeNotice.objects.exists()
+
+
+def test_a_focal_point_cannot_post_another_organizations_co_lead(client, world, personas):
+    client_for(client, personas["focal_point"])
+    response = client.post(
+        reverse("sectors:change-notice-create"),
+        _replacement_form(
+            world, co_lead=world.unhcr_health.pk, outgoing=world.unhcr_coordinator.pk
+        ),
+    )
+    assert response.status_code == 200
+    assert "co_lead" in response.context["form"].errors
+    assert not ChangeNotice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"incoming_email": ""}, "incoming_email", "Give the incoming co-coordinator's e-mail."),
+        ({"incoming_email": "not-an-address"}, "incoming_email", "Enter a valid email address."),
+        (
+            {"effective_on": "2025-12-31"},
+            "effective_on",
+            "The change cannot take effect before the co-lead's term started.",
+        ),
+        ({"effective_on": "31/31/2026"}, "effective_on", "Enter a valid date."),
+        ({"reason": ""}, "reason", "This field is required."),
+    ],
+)
+def test_bad_input_is_a_form_error_naming_the_field_and_writes_nothing(
+    client, world, personas, overrides, field, message
+):
+    # given
+    client_for(client, personas["focal_point"])
+    # when
+    response = client.post(
+        reverse("sectors:change-notice-create"), _replacement_form(world, **overrides)
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    assert not ChangeNotice.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_form_lists_only_the_co_leads_and_co_coordinators_a_focal_point_acts_for(
+    client, world, personas
+):
+    # when
+    response = client_for(client, personas["focal_point"]).get(
+        reverse("sectors:change-notice-create")
+    )
+    # then
+    form = response.context["form"]
+    assert list(form.fields["co_lead"].queryset) == [world.ngo_health]
+    assert list(form.fields["outgoing"].queryset) == [world.ngo_coordinator]
+
+
+def test_choosing_a_co_lead_reloads_its_co_coordinators_with_htmx(client, world, personas):
+    # given
+    second = CoCoordinatorFactory(
+        co_lead=world.unhcr_health, person=UserFactory(full_name="Sara Vega")
+    )
+    client_for(client, personas["regional"])
+    url = reverse("sectors:change-notice-create") + f"?co_lead={world.unhcr_health.pk}"
+    # when
+    response = client.get(url, headers={"HX-Request": "true", "HX-Target": "outgoing-field"})
+    # then: only the fragment, with UNHCR's two co-coordinators
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="outgoing-field"' in html
+    assert list(response.context["form"].fields["outgoing"].queryset) == [
+        world.unhcr_coordinator,
+        second,
+    ]
+    assert "Luis Gómez" not in html
+    # and without htmx the same address is the whole page, pre-filled
+    page = client.get(url)
+    assert "<html" in page.content.decode()
+    assert page.context["form"].initial["co_lead"] == world.unhcr_health
+
+
+def test_the_list_shows_each_persona_what_it_may_see(client, world, personas, notice):
+    # given: a notice about UNHCR that the NGO's focal point must not see
+    other = services.change_notice_file(
+        co_lead=world.unhcr_health,
+        kind=Kind.CO_LEAD_STEPPING_DOWN,
+        effective_on=timezone.localdate(),
+        reason="Restructuring.",
+        by=personas["regional"],
+    )
+    url = reverse("sectors:change-notice-list")
+    # when / then
+    assert list(client_for(client, personas["regional"]).get(url).context["page"]) == [
+        other,
+        notice,
+    ]
+    client.logout()
+    assert list(client_for(client, personas["focal_point"]).get(url).context["page"]) == [notice]
+    client.logout()
+    outsider = client_for(client, personas["outsider"]).get(url)
+    assert list(outsider.context["page"]) == []
+    assert 'id="no-notices"' in outsider.content.decode()
+
+
+def test_the_team_filters_the_list_by_status(client, personas, notice):
+    client_for(client, personas["regional"])
+    url = reverse("sectors:change-notice-list")
+    assert list(client.get(url, {"status": "filed"}).context["page"]) == [notice]
+    assert list(client.get(url, {"status": "applied"}).context["page"]) == []
+    assert list(client.get(url, {"status": "nonsense"}).context["page"]) == [notice]
+
+
+def test_the_detail_page_shows_the_decision_forms_only_to_the_team(client, personas, notice):
+    url = reverse("sectors:change-notice-detail", args=[notice.pk])
+    team = client_for(client, personas["regional"]).get(url)
+    assert (
+        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]) in team.content.decode()
+    )
+    assert team.context["show_history"] is True
+    client.logout()
+    focal = client_for(client, personas["focal_point"]).get(url)
+    assert (
+        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"])
+        not in focal.content.decode()
+    )
+    assert "history" not in focal.context
+    assert "Marta Díaz" in focal.content.decode()
+
+
+def test_an_unknown_decision_is_not_found_and_a_get_is_refused(client, personas, notice):
+    client_for(client, personas["regional"])
+    before = _state()
+    assert (
+        client.post(
+            reverse("sectors:change-notice-decide", args=[notice.pk, "approve"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("sectors:change-notice-decide", args=[notice.pk, "apply"])).status_code
+        == 405
+    )
+    assert (
+        client.post(
+            reverse("sectors:change-notice-decide", args=[notice.pk + 999, "apply"])
+        ).status_code
+        == 404
+    )
+    assert _state() == before
+
+
+def test_applying_twice_through_the_page_shows_already_applied_and_changes_nothing(
+    client, personas, notice
+):
+    # given
+    client_for(client, personas["regional"])
+    url = reverse("sectors:change-notice-decide", args=[notice.pk, "apply"])
+    client.post(url, follow=True)  # reads the success message
+    before = _state()
+    # when
+    response = client.post(url, follow=True)
+    # then
+    assert [str(m) for m in response.context["messages"]] == ["This notice is already applied."]
+    assert _state() == before
+
+
+def test_a_notice_not_yet_effective_is_refused_with_a_message(client, world, personas):
+    # given
+    effective = timezone.localdate() + datetime.timedelta(days=10)
+    notice = services.change_notice_file(
+        co_lead=world.ngo_health,
+        kind=Kind.CO_LEAD_STEPPING_DOWN,
+        effective_on=effective,
+        reason="Programme closes next month.",
+        by=personas["focal_point"],
+    )
+    client_for(client, personas["regional"])
+    before = _state()
+    # when
+    response = client.post(
+        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]), follow=True
+    )
+    # then
+    assert [str(m) for m in response.context["messages"]] == [
+        f"This change takes effect on {effective.isoformat()}; apply it on or after that day."
+    ]
+    assert _state() == before
+
+
+def test_declining_without_a_comment_is_refused_with_a_message(client, personas, notice):
+    client_for(client, personas["regional"])
+    before = _state()
+    response = client.post(
+        reverse("sectors:change-notice-decide", args=[notice.pk, "decline"]),
+        {"comment": ""},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["Say why the notice is declined."]
+    assert _state() == before
+
+
+# --- My work ------------------------------------------------------------------------------------------------
+
+
+def test_my_work_shows_the_focal_points_roles_co_leads_and_counts(client, world, personas, notice):
+    # given
+    focal = personas["focal_point"]
+    notification_send(recipients=[focal], subject="Hello")
+    # when
+    response = client_for(client, focal).get(reverse("sectors:manage-home"))
+    # then
+    html = response.content.decode()
+    assert [r.role for r in response.context["roles"]] == ["co_lead_focal_point"]
+    assert response.context["co_leads"] == [world.ngo_health]
+    assert (response.context["open_notices"], response.context["unread"]) == (1, 1)
+    assert f"?co_lead={world.ngo_health.pk}" in html
+    assert reverse("sectors:governance") not in html
+
+
+def test_my_work_shows_a_co_coordinator_their_sector_with_links(client, world, personas):
+    response = client_for(client, personas["co_coordinator"]).get(reverse("sectors:manage-home"))
+    html = response.content.decode()
+    assert [item["ps"] for item in response.context["coordinated"]] == [world.regional_health]
+    assert reverse("sectors:sector-page-edit", args=[world.regional_health.pk]) in html
+    assert world.regional_health.get_absolute_url() in html
+    assert response.context["open_notices"] == 0
+
+
+def test_my_work_links_the_team_to_governance_and_organizations(client, personas):
+    response = client_for(client, personas["regional"]).get(reverse("sectors:manage-home"))
+    html = response.content.decode()
+    assert reverse("sectors:governance") in html
+    assert reverse("sectors:organization-manage-list") in html
+
+
+def test_my_work_tells_someone_without_a_role_so(client, personas):
+    response = client_for(client, personas["outsider"]).get(reverse("sectors:manage-home"))
+    assert list(response.context["roles"]) == []
+    assert "You hold no role yet." in response.content.decode()
+
+
+def _coordinate_more(user, platform, count, start):
+    from r4v.services import system_user
+    from sectors.services import _role_grant
+
+    for n in range(start, start + count):
+        ps = PlatformSectorFactory(
+            platform=platform, sector=SectorFactory(code=f"extra-{n}", position=20 + n)
+        )
+        CoLeadFactory(platform_sector=ps)
+        _role_grant(user=user, role="co_coordinator", platform_sector=ps, by=system_user())
+
+
+def test_my_work_costs_the_same_queries_whatever_the_number_of_roles(client, world, personas):
+    # given
+    user = personas["co_coordinator"]
+    client_for(client, user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("sectors:manage-home")).status_code == 200
+        return len(ctx.captured_queries)
+
+    # when
+    one = queries()
+    _coordinate_more(user, world.regional, 4, start=0)
+    five = queries()
+    # then
+    assert one == five
+
+
+# --- Inbox --------------------------------------------------------------------------------------------------
+
+
+def test_the_inbox_lists_newest_first_and_paginates(client, personas):
+    # given
+    user = personas["partner"]
+    for n in range(30):
+        notification_send(recipients=[user], subject=f"Message {n}")
+    notification_send(recipients=[personas["outsider"]], subject="Not yours")
+    client_for(client, user)
+    # when
+    first = client.get(reverse("sectors:inbox"))
+    second = client.get(reverse("sectors:inbox"), {"page": 2})
+    # then
+    assert [n.subject for n in first.context["page"]][:2] == ["Message 29", "Message 28"]
+    assert len(first.context["page"]) == 25
+    assert [n.subject for n in second.context["page"]][-1] == "Message 0"
+    assert first.context["unread"] == 30
+    assert "Not yours" not in first.content.decode() + second.content.decode()
+
+
+def test_marking_all_read_marks_only_the_users_own(client, personas):
+    # given
+    user, other = personas["partner"], personas["outsider"]
+    notification_send(recipients=[user], subject="One")
+    notification_send(recipients=[user], subject="Two")
+    theirs = notification_send(recipients=[other], subject="Theirs")[0]
+    # when
+    response = client_for(client, user).post(reverse("sectors:inbox"), {"all": "1"})
+    # then
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_opening_a_message_marks_it_read_and_follows_its_link(client, personas, notice):
+    # given
+    message = Notification.objects.get(recipient=personas["regional"])
+    # when
+    response = client_for(client, personas["regional"]).post(
+        reverse("sectors:inbox"), {"notification": message.pk, "open": "1"}
+    )
+    # then
+    assert response.status_code == 302
+    assert response.url == reverse("sectors:change-notice-detail", args=[notice.pk])
+    message.refresh_from_db()
+    assert message.read_at is not None
+
+
+def test_an_outside_link_in_a_message_is_not_followed(client, personas):
+    message = notification_send(
+        recipients=[personas["partner"]], subject="Odd", url="https://evil.example/"
+    )[0]
+    response = client_for(client, personas["partner"]).post(
+        reverse("sectors:inbox"), {"notification": message.pk, "open": "1"}
+    )
+    assert response.url == reverse("sectors:inbox")
+
+
+def test_an_empty_inbox_post_is_a_bad_request(client, personas):
+    response = client_for(client, personas["partner"]).post(reverse("sectors:inbox"), {})
+    assert response.status_code == 400
+
+
+# --- API token ----------------------------------------------------------------------------------------------
+
+
+def test_the_token_page_says_there_is_no_token_then_shows_a_new_key_once(client, personas):
+    # given
+    user = personas["partner"]
+    client_for(client, user)
+    # when / then
+    assert "You have no API token." in client.get(reverse("sectors:api-token")).content.decode()
+    created = client.post(reverse("sectors:api-token"), {"action": "generate"})
+    key = Token.objects.get(user=user).key
+    html = created.content.decode()
+    assert key in html
+    assert (
+        f'curl -H "Authorization: Token {key}" http://testserver/api/v1/platform-sectors/' in html
+    )
+    assert "no-store" in created["Cache-Control"]
+    later = client.get(reverse("sectors:api-token")).content.decode()
+    assert key not in later
+    assert "You have a token" in later
+
+
+def test_regenerating_replaces_the_old_key_and_revoking_deletes_it(client, personas, api):
+    # given
+    user = personas["partner"]
+    old = Token.objects.create(user=user)
+    client_for(client, user)
+    # when
+    client.post(reverse("sectors:api-token"), {"action": "generate"})
+    # then
+    new = Token.objects.get(user=user)
+    assert new.key != old.key
+    assert not Token.objects.filter(key=old.key).exists()
+    # and the new key authenticates while the old one does not
+    api.credentials(HTTP_AUTHORIZATION=f"Token {old.key}")
+    assert api.get(reverse("api-root")).status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Token {new.key}")
+    assert api.get(reverse("api-root")).status_code == 200
+    # when
+    response = client.post(reverse("sectors:api-token"), {"action": "revoke"})
+    # then
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_an_unknown_token_action_is_a_bad_request(client, personas):
+    response = client_for(client, personas["partner"]).post(
+        reverse("sectors:api-token"), {"action": "steal"}
+    )
+    assert response.status_code == 400
+    assert not Token.objects.exists()

@@ -1,0 +1,244 @@
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from r4v.models import User
+from sectors.models import (
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    PlatformSector,
+    RoleAssignment,
+)
+
+pytestmark = pytest.mark.django_db
+
+Role = RoleAssignment.Role
+LOGIN_ROW = re.compile(
+    r"^(?P<email>\S+@demo\.r4v\.local)\s{2,}(?P<role>.+?)\s{2,}(?P<password>\S+)$"
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # The real hasher costs ~0.3 s a call and these tests hash a dozen times; hashing is not
+    # what they are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed_demo() -> str:
+    out = StringIO()
+    # pytest-django runs with DEBUG off, where the command wants to be told explicitly.
+    call_command("seed_demo", allow_without_debug=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_output() -> str:
+    call_command("load_structure", stdout=StringIO())
+    return seed_demo()
+
+
+def printed_logins(output: str) -> list[dict]:
+    return [m.groupdict() for line in output.splitlines() if (m := LOGIN_ROW.match(line))]
+
+
+def counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_label in {"r4v", "sectors", "guardian"}
+        or m.__name__.startswith("Historical")
+    }
+
+
+def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_password(demo_output):
+    # when
+    logins = printed_logins(demo_output)
+    # then
+    assert [(row["email"], row["password"]) for row in logins] == [
+        ("admin@demo.r4v.local", "demo-administrator-2026"),
+        ("regional.team@demo.r4v.local", "demo-regional-team-2026"),
+        ("colombia.team@demo.r4v.local", "demo-platform-team-2026"),
+        ("co-coordinator@demo.r4v.local", "demo-co-coordinator-2026"),
+        ("focal.point@demo.r4v.local", "demo-co-lead-focal-point-2026"),
+        ("partner@demo.r4v.local", "demo-partner-member-2026"),
+    ]
+    roles = {}
+    for row in logins:
+        user = authenticate(username=row["email"], password=row["password"])
+        assert user is not None, row["email"]
+        roles[row["email"]] = set(
+            user.roles.filter(revoked_at__isnull=True).values_list("role", flat=True)
+        )
+    assert roles == {
+        "admin@demo.r4v.local": {Role.ADMINISTRATOR},
+        "regional.team@demo.r4v.local": {Role.REGIONAL_TEAM},
+        "colombia.team@demo.r4v.local": {Role.PLATFORM_TEAM},
+        "co-coordinator@demo.r4v.local": {Role.CO_COORDINATOR},
+        "focal.point@demo.r4v.local": {Role.CO_LEAD_FOCAL_POINT},
+        "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
+    }
+    assert "DEMO logins" in demo_output
+    assert demo_output.splitlines()[0] == "Demo data: 61 created, 0 already present."
+
+
+def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
+    # given
+    by_email = {
+        a.user.email: a
+        for a in RoleAssignment.objects.select_related(
+            "user",
+            "platform",
+            "organization",
+            "platform_sector__platform",
+            "platform_sector__sector",
+        )
+    }
+    # then
+    assert by_email["regional.team@demo.r4v.local"].platform.code == "regional"
+    assert by_email["colombia.team@demo.r4v.local"].platform.code == "colombia"
+    coordinator = by_email["co-coordinator@demo.r4v.local"]
+    assert (coordinator.platform_sector.platform.code, coordinator.platform_sector.sector.code) == (
+        "regional",
+        "health",
+    )
+    assert CoCoordinatorDesignation.objects.open().get(
+        person=coordinator.user
+    ).co_lead.organization.name == ("Caminos Compartidos (demo)")
+    focal_org = by_email["focal.point@demo.r4v.local"].organization
+    assert focal_org.name.endswith(" (demo)")
+    assert focal_org.co_leads.open().count() == 2
+    partner_org = by_email["partner@demo.r4v.local"].organization
+    assert partner_org.memberships.filter(left_on__isnull=True).count() == 3
+    assert User.objects.get(email="admin@demo.r4v.local").is_superuser is True
+
+
+def test_fictional_organizations_are_labelled_demo_and_the_real_ones_are_un_agencies(demo_output):
+    # then
+    demo = Organization.objects.filter(name__endswith=" (demo)")
+    assert demo.count() == 6
+    assert set(demo.values_list("acronym", flat=True)) == {""}
+    assert sorted(
+        Organization.objects.exclude(name__endswith=" (demo)").values_list("acronym", "kind")
+    ) == [
+        ("IOM", "un_agency"),
+        ("PAHO/WHO", "un_agency"),
+        ("UNHCR", "un_agency"),
+        ("UNICEF", "un_agency"),
+        ("WFP", "un_agency"),
+    ]
+
+
+def test_most_regional_sectors_pass_the_co_lead_balance_and_three_deliberately_fail(demo_output):
+    # given
+    verdicts = {}
+    for ps in PlatformSector.objects.filter(
+        platform__code="regional", sector__kind__in=["sector", "sub_sector"]
+    ):
+        orgs = [cl.organization for cl in ps.co_leads.open().select_related("organization")]
+        verdicts[ps.sector.code] = any(o.is_un_agency for o in orgs) and any(
+            o.is_ngo_or_civil_society for o in orgs
+        )
+    # then
+    assert sorted(code for code, balanced in verdicts.items() if not balanced) == [
+        "gender-based-violence",
+        "humanitarian-transportation",
+        "nutrition",
+    ]
+    assert len(verdicts) == 12
+
+
+def test_exactly_one_co_lead_term_ends_within_60_days(demo_output):
+    # given
+    today = timezone.localdate()
+    # when
+    expiring = CoLeadDesignation.objects.open().filter(
+        term_end__gte=today, term_end__lte=today + datetime.timedelta(days=60)
+    )
+    # then
+    assert [(d.platform_sector.sector.code, d.organization.name) for d in expiring] == [
+        ("health", "Caminos Compartidos (demo)")
+    ]
+
+
+def test_co_coordinators_vary_in_gender_and_languages_and_got_the_sector_role(demo_output):
+    # given
+    designations = CoCoordinatorDesignation.objects.open().select_related(
+        "person", "co_lead__platform_sector"
+    )
+    people = [d.person for d in designations]
+    # then
+    assert len(designations) == 10
+    assert {p.gender for p in people} == {"woman", "man", "other", "undisclosed"}
+    assert {(p.speaks_spanish, p.speaks_english) for p in people} == {
+        (True, True),
+        (True, False),
+        (False, True),
+    }
+    assert all(p.email.endswith("@demo.r4v.local") for p in people)
+    for d in designations:
+        assert d.person.has_perm("sectors.coordinate_sector", d.co_lead.platform_sector)
+
+
+def test_colombia_health_is_activated_with_partners(demo_output):
+    # when
+    colombia_health = PlatformSector.objects.get(platform__code="colombia", sector__code="health")
+    # then
+    assert colombia_health.is_active is True
+    assert PlatformSector.objects.exclude(platform__code="regional").count() == 1
+    assert sorted(
+        PartnerMembership.objects.filter(platform_sector=colombia_health).values_list(
+            "organization__name", flat=True
+        )
+    ) == ["Caminos Compartidos (demo)", "Fundación Puentes (demo)"]
+
+
+def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
+    # given
+    before = counts()
+    # when
+    again = seed_demo()
+    # then
+    assert counts() == before
+    assert again.splitlines()[0] == "Demo data: 0 created, 61 already present."
+    assert printed_logins(again) == printed_logins(demo_output)
+
+
+def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
+    # given
+    partner = User.objects.get(email="partner@demo.r4v.local")
+    partner.set_password("something-else-entirely")
+    partner.save()
+    # when
+    again = seed_demo()
+    # then
+    assert again.splitlines()[0] == "Demo data: 1 created, 60 already present."
+    assert (
+        authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
+        == partner
+    )
+
+
+def test_refuses_to_run_with_debug_off_unless_told(settings):
+    # given
+    call_command("load_structure", stdout=StringIO())
+    settings.DEBUG = False
+    before = counts()
+    # when / then
+    with pytest.raises(CommandError, match="public passwords"):
+        call_command("seed_demo", stdout=StringIO())
+    assert counts() == before
+
+
+def test_refuses_to_run_before_the_structure_is_loaded():
+    with pytest.raises(CommandError, match="Run load_structure first"):
+        seed_demo()
+    assert Organization.objects.count() == 0
