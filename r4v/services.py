@@ -1,4 +1,4 @@
-"""Writes of the core: people and the notification inbox."""
+"""Writes of the core: people, the notification inbox and API tokens."""
 
 import logging
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from rest_framework.authtoken.models import Token
 
 from .audit import save_audited
 from .models import Notification, User
@@ -75,6 +76,23 @@ def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> Token:
+    """One token per user: a new key replaces the old one, which stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
 
 
 def person_get_or_create(

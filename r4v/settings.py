@@ -218,6 +218,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "store_processed": False,
+        # Without it kombu puts broadcast (control) messages in the working directory.
+        "control_folder": str(Path(_broker_dir) / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
@@ -267,6 +269,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Four models have a `kind` choice field; each enum gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformKindEnum": "sectors.models.Platform.Kind",
+        "SectorKindEnum": "sectors.models.Sector.Kind",
+        "OrganizationKindEnum": "sectors.models.Organization.Kind",
+        "ChangeNoticeKindEnum": "sectors.models.ChangeNotice.Kind",
+    },
 }
 
 LOGGING = {

@@ -9,7 +9,6 @@ querysets, so one outside the user's scope answers 404, as if it did not exist.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,9 +20,9 @@ from rest_framework.response import Response
 
 from r4v.services import person_get_or_create
 
-from . import filters, policy, selectors, services
+from . import filters, selectors, services
 from . import serializers as s
-from .models import CoCoordinatorDesignation, Country, PartnerMembership, PlatformSector
+from .models import Country, PlatformSector
 from .policy import Action
 
 
@@ -67,44 +66,6 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
     return ValidationError(
         {names.get(field, field): errors for field, errors in error.error_dict.items()}
     )
-
-
-# Candidates for sectors.selectors (see the API hand-over notes): kept private here meanwhile.
-
-
-def _visible_q(user) -> Q:
-    """Active sectors for everyone, plus the inactive ones the user may edit (to fix or reactivate)."""
-    active = Q(is_active=True)
-    if not user.is_authenticated:
-        return active
-    return active | policy.platform_sector_q(user, Action.EDIT_SECTOR_PAGE)
-
-
-def _platform_sectors_visible_to(user) -> QuerySet[PlatformSector]:
-    # `|` keeps the public selector's joins and prefetches and only widens its WHERE clause.
-    return selectors.platform_sector_public() | PlatformSector.objects.filter(_visible_q(user))
-
-
-def _platform_sectors_choosable_by(user) -> QuerySet[PlatformSector]:
-    """What a request body may name as `platform_sector`; any other id reads as unknown."""
-    return PlatformSector.objects.filter(_visible_q(user))
-
-
-def _co_coordinator_list_for(user, action: Action) -> QuerySet[CoCoordinatorDesignation]:
-    return CoCoordinatorDesignation.objects.filter(
-        policy.platform_sector_q(user, action, prefix="co_lead__platform_sector__")
-    ).select_related(
-        "person",
-        "co_lead__organization",
-        "co_lead__platform_sector__platform",
-        "co_lead__platform_sector__sector",
-    )
-
-
-def _partner_list_for(user, action: Action) -> QuerySet[PartnerMembership]:
-    return PartnerMembership.objects.filter(
-        policy.platform_sector_q(user, action, prefix="platform_sector__")
-    ).select_related("organization", "platform_sector__platform", "platform_sector__sector")
 
 
 # --- Public catalogue ------------------------------------------------------------------------
@@ -168,7 +129,7 @@ class PlatformSectorViewSet(
             return selectors.platform_sector_list_for(user, Action.EDIT_SECTOR_PAGE)
         if self.action in ("deactivate", "selection_procedure"):
             return selectors.platform_sector_list_for(user, Action.MANAGE_SECTOR)
-        return _platform_sectors_visible_to(user)
+        return selectors.platform_sector_list_visible_to(user)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -183,7 +144,7 @@ class PlatformSectorViewSet(
         return Response(self.get_serializer(platform_sector).data)
 
     def _read(self, pk: int) -> dict:
-        platform_sector = _platform_sectors_visible_to(self.request.user).get(pk=pk)
+        platform_sector = selectors.platform_sector_list_visible_to(self.request.user).get(pk=pk)
         selectors.attach_sub_sectors([platform_sector])
         return self.get_serializer(platform_sector).data
 
@@ -328,7 +289,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = _input(
             s.CoLeadDesignateInput,
             request,
-            platform_sectors=_platform_sectors_choosable_by(request.user),
+            platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
         )
         co_lead = _call(services.co_lead_designate, by=request.user, **data)
         return Response(self.get_serializer(co_lead).data, status=status.HTTP_201_CREATED)
@@ -342,16 +303,10 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def end(self, request, *args, **kwargs):
         co_lead = self.get_object()
         data = _input(s.DesignationEndInput, request)
-        ended_on = data.get("ended_on") or timezone.localdate()
-        # Proposed for services.co_lead_end; the model constraint alone names no field.
-        if ended_on < co_lead.term_start:
-            raise ValidationError(
-                {"ended_on": _("A designation cannot end before its term starts.")}
-            )
         _call(
             services.co_lead_end,
             co_lead=co_lead,
-            ended_on=ended_on,
+            ended_on=data.get("ended_on") or timezone.localdate(),
             by=request.user,
             reason=data["reason"],
         )
@@ -369,7 +324,7 @@ class CoCoordinatorViewSet(
     filterset_class = filters.CoCoordinatorFilter
 
     def get_queryset(self):
-        return _co_coordinator_list_for(self.request.user, Action.MANAGE_SECTOR)
+        return selectors.co_coordinator_list_for(self.request.user, Action.MANAGE_SECTOR)
 
     @extend_schema(
         summary=_("Designate a co-coordinator"),
@@ -384,7 +339,7 @@ class CoCoordinatorViewSet(
         data = _input(
             s.CoCoordinatorDesignateInput,
             request,
-            platform_sectors=_platform_sectors_choosable_by(request.user),
+            platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
         )
         try:
             # Both in one transaction: a refused designation must not leave a new account behind.
@@ -438,7 +393,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = filters.PartnerFilter
 
     def get_queryset(self):
-        return _partner_list_for(self.request.user, Action.EDIT_SECTOR_PAGE)
+        return selectors.partner_list_for(self.request.user, Action.EDIT_SECTOR_PAGE)
 
     @extend_schema(
         summary=_("Add a partner organization to a sector"),
@@ -449,7 +404,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = _input(
             s.PartnerAddInput,
             request,
-            platform_sectors=_platform_sectors_choosable_by(request.user),
+            platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
         )
         membership = _call(services.partner_add, by=request.user, **data)
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ tests assert those counts.
 
 from collections import defaultdict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from . import policy
@@ -123,6 +123,56 @@ def co_lead_list_for(user, action: Action) -> QuerySet[CoLeadDesignation]:
     return CoLeadDesignation.objects.filter(
         policy.platform_sector_q(user, action, prefix="platform_sector__")
     ).select_related("organization", "platform_sector__platform", "platform_sector__sector")
+
+
+def co_coordinator_list_for(user, action: Action) -> QuerySet[CoCoordinatorDesignation]:
+    return CoCoordinatorDesignation.objects.filter(
+        policy.platform_sector_q(user, action, prefix="co_lead__platform_sector__")
+    ).select_related(
+        "person",
+        "co_lead__organization",
+        "co_lead__platform_sector__platform",
+        "co_lead__platform_sector__sector",
+    )
+
+
+def partner_list_for(user, action: Action) -> QuerySet[PartnerMembership]:
+    return PartnerMembership.objects.filter(
+        policy.platform_sector_q(user, action, prefix="platform_sector__")
+    ).select_related("organization", "platform_sector__platform", "platform_sector__sector")
+
+
+def _visible_q(user) -> Q:
+    """Active sectors for everyone, plus the inactive ones the user may edit (to fix or reactivate)."""
+    active = Q(is_active=True)
+    if not user.is_authenticated:
+        return active
+    return active | policy.platform_sector_q(user, Action.EDIT_SECTOR_PAGE)
+
+
+def platform_sector_list_visible_to(user) -> QuerySet[PlatformSector]:
+    """The public sectors, plus the inactive ones `user` may edit, with the public page's joins."""
+    # `|` keeps the public selector's joins and prefetches and only widens its WHERE clause.
+    return platform_sector_public() | PlatformSector.objects.filter(_visible_q(user))
+
+
+def platform_sector_list_choosable_by(user) -> QuerySet[PlatformSector]:
+    """What a request body may name as `platform_sector`; any other id reads as unknown."""
+    return PlatformSector.objects.filter(_visible_q(user))
+
+
+def organization_designations_public(*, organization: Organization) -> tuple[list, list]:
+    """Current co-lead designations and open partner memberships on active sectors."""
+    related = ("platform_sector__platform", "platform_sector__sector")
+    co_leads = (
+        CoLeadDesignation.objects.current()
+        .filter(organization=organization, platform_sector__is_active=True)
+        .select_related(*related)
+    )
+    memberships = PartnerMembership.objects.filter(
+        organization=organization, left_on__isnull=True, platform_sector__is_active=True
+    ).select_related(*related)
+    return list(co_leads), list(memberships)
 
 
 def co_leads_filable_by(user) -> QuerySet[CoLeadDesignation]:

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from r4v.models import User
 from r4v.services import notification_send, person_get_or_create
 
 from . import policy
+from .governance import TERM_WARNING_DAYS
 from .models import (
     ChangeNotice,
     CoCoordinatorDesignation,
@@ -39,6 +41,12 @@ Role = RoleAssignment.Role
 def _check_term(term_start: datetime.date, term_end: datetime.date | None) -> None:
     if term_end is not None and term_end < term_start:
         raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+
+def _check_ended_on(designation, ended_on: datetime.date) -> None:
+    # The database refuses this too (a check constraint), but its error names no field.
+    if ended_on < designation.term_start:
+        raise ValidationError({"ended_on": _("A designation cannot end before its term starts.")})
 
 
 # --- Roles ------------------------------------------------------------------------------------
@@ -247,6 +255,7 @@ def co_lead_designate(
     return save_audited(designation, by=by, reason=reason or "Co-lead designated")
 
 
+@transaction.atomic
 def co_lead_end(
     *, co_lead: CoLeadDesignation, ended_on: datetime.date, by: User, reason: str = ""
 ) -> CoLeadDesignation:
@@ -254,6 +263,7 @@ def co_lead_end(
     policy.require(by, Action.MANAGE_SECTOR, co_lead.platform_sector)
     if co_lead.ended_on is not None:
         raise DomainError(_("This designation has already ended."), code="already_ended")
+    _check_ended_on(co_lead, ended_on)
     for designation in co_lead.co_coordinators.open():
         _co_coordinator_close(
             designation, ended_on=ended_on, by=by, reason=reason or "Co-lead ended"
@@ -262,6 +272,7 @@ def co_lead_end(
     return save_audited(co_lead, by=by, reason=reason or "Co-lead designation ended")
 
 
+@transaction.atomic
 def co_coordinator_designate(
     *,
     platform_sector: PlatformSector,
@@ -312,8 +323,7 @@ def co_coordinator_designate(
 
 
 def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
-    if ended_on < designation.term_start:
-        raise ValidationError({"ended_on": _("A designation cannot end before its term starts.")})
+    _check_ended_on(designation, ended_on)
     designation.ended_on = ended_on
     save_audited(designation, by=by, reason=reason)
     platform_sector = designation.co_lead.platform_sector
@@ -332,6 +342,7 @@ def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
             _role_revoke(assignment=assignment, by=by)
 
 
+@transaction.atomic
 def co_coordinator_end(
     *, designation: CoCoordinatorDesignation, ended_on: datetime.date, by: User, reason: str = ""
 ) -> CoCoordinatorDesignation:
@@ -543,4 +554,73 @@ def _tell_filer(notice: ChangeNotice, subject: str) -> None:
         subject=f"{subject}: {notice.co_lead}",
         body=notice.decision_comment,
         url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
+    )
+
+
+def term_endings_notify(*, today: datetime.date | None = None) -> int:
+    """Remind of open designations whose planned end is within the governance warning window.
+
+    Each reminder goes to the Regional Platform team and the co-lead organization's focal
+    points (and, for a co-coordinator, the person), once per planned end. Returns how many
+    designations were reminded of.
+    """
+    horizon = (today or timezone.localdate()) + datetime.timedelta(days=TERM_WARNING_DAYS)
+    regional_team = _regional_team()
+    reminded = 0
+    co_leads = _term_ending(CoLeadDesignation, horizon).select_related(
+        "organization", "platform_sector__platform", "platform_sector__sector"
+    )
+    for co_lead in co_leads:
+        reminded += _term_ending_remind(co_lead, co_lead.organization, regional_team)
+    co_coordinators = _term_ending(CoCoordinatorDesignation, horizon).select_related(
+        "person",
+        "co_lead__organization",
+        "co_lead__platform_sector__platform",
+        "co_lead__platform_sector__sector",
+    )
+    for co_coordinator in co_coordinators:
+        reminded += _term_ending_remind(
+            co_coordinator,
+            co_coordinator.co_lead.organization,
+            [*regional_team, co_coordinator.person],
+        )
+    return reminded
+
+
+def _term_ending(model, horizon: datetime.date):
+    return (
+        model.objects.open().filter(term_end__lte=horizon).exclude(end_reminder_for=F("term_end"))
+    )
+
+
+@transaction.atomic
+def _term_ending_remind(designation, organization: Organization, recipients: list[User]) -> bool:
+    # Claim by a filtered update, so two beats running at once send one reminder.
+    claimed = (
+        _term_ending(type(designation), designation.term_end)
+        .filter(pk=designation.pk)
+        .update(end_reminder_for=designation.term_end)
+    )
+    if claimed:
+        notification_send(
+            recipients=[*recipients, *_focal_points(organization)],
+            subject=_("Term ending on %(date)s: %(designation)s")
+            % {"date": designation.term_end.isoformat(), "designation": designation},
+            body=_(
+                "Renew the term, or file a change notice for the person or organization "
+                "that takes over."
+            ),
+            url=reverse("sectors:sector-manage", kwargs={"pk": designation.platform_sector.pk}),
+        )
+    return bool(claimed)
+
+
+def _focal_points(organization: Organization) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            roles__role=Role.CO_LEAD_FOCAL_POINT,
+            roles__organization=organization,
+            roles__revoked_at__isnull=True,
+        ).distinct()
     )

@@ -33,6 +33,13 @@ from .factories import (
 Role = RoleAssignment.Role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every persona hashes a password; full-strength PBKDF2 would be most of the suite's time,
+    # and no test here is about password storage.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     regional: Platform

@@ -167,17 +167,9 @@ class EndDesignationForm(BootstrapForm):
     ended_on = _date_field(_("Ended on"))
     reason = _reason_field()
 
-    def __init__(self, *args, term_start=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.term_start = term_start
-
-    def clean_ended_on(self):
-        # The database refuses this too (a check constraint), but its error names no field.
-        ended_on = self.cleaned_data["ended_on"]
-        if self.term_start and ended_on < self.term_start:
-            raise forms.ValidationError(_("A designation cannot end before its term starts."))
-        return ended_on
 
 
 class CoCoordinatorForm(BootstrapForm):

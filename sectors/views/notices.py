@@ -22,7 +22,12 @@ from rest_framework.authtoken.models import Token
 
 from r4v.errors import DomainError
 from r4v.models import Notification
-from r4v.services import notification_mark_read
+from r4v.services import (
+    api_token_regenerate,
+    api_token_revoke,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
 
 from .. import policy, selectors, services
 from ..forms.notices import ChangeNoticeForm, DecisionForm, NotificationReadForm
@@ -243,8 +248,7 @@ def inbox(request):
                 " ".join(form.errors.get("__all__", [])) or _("Invalid request.")
             )
         if form.cleaned_data["all"]:
-            for notification in mine.filter(read_at__isnull=True):
-                notification_mark_read(notification=notification)
+            notifications_mark_all_read(user=request.user)
             messages.success(request, _("All messages marked as read."))
             return redirect("sectors:inbox")
         # Another user's message answers 404, exactly like one that does not exist.
@@ -266,13 +270,6 @@ def inbox(request):
 # --- API token --------------------------------------------------------------------------------------
 
 
-def _token_regenerate(user) -> Token:
-    # One token per user: regenerating replaces the old key, which stops working at once.
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
-
-
 @never_cache
 @login_required
 def api_token(request):
@@ -281,12 +278,12 @@ def api_token(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
-            Token.objects.filter(user=request.user).delete()
+            api_token_revoke(user=request.user)
             messages.success(request, _("Your API token was revoked; it no longer works."))
             return redirect("sectors:api-token")
         if action != "generate":
             return HttpResponseBadRequest(_("Invalid request."))
-        token = _token_regenerate(request.user)
+        token = api_token_regenerate(user=request.user)
         # Shown in this response only; the page never shows the key again.
         new_key = token.key
     context = {

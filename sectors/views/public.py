@@ -17,10 +17,7 @@ from django.views.decorators.http import require_safe
 
 from .. import policy, selectors
 from ..models import (
-    CoLeadDesignation,
     Country,
-    Organization,
-    PartnerMembership,
     Platform,
     PlatformSector,
     Sector,
@@ -96,23 +93,6 @@ def _with_utc_offsets(countries) -> list[Country]:
 def _regional_sectors() -> list[PlatformSector]:
     return _nest_sub_sectors(
         selectors.platform_sector_public().filter(platform__kind=Platform.Kind.REGIONAL)
-    )
-
-
-# Proposed move to sectors.selectors as `organization_designations_public(organization=)`.
-def _organization_designations(organization: Organization) -> tuple[list, list]:
-    """Current co-lead designations and open partner memberships on active sectors."""
-    related = ("platform_sector__platform", "platform_sector__sector")
-    co_leads = (
-        CoLeadDesignation.objects.current()
-        .filter(organization=organization, platform_sector__is_active=True)
-        .select_related(*related)
-    )
-    memberships = PartnerMembership.objects.filter(
-        organization=organization, left_on__isnull=True, platform_sector__is_active=True
-    ).select_related(*related)
-    return sorted(co_leads, key=_by_platform_then_sector), sorted(
-        memberships, key=_by_platform_then_sector
     )
 
 
@@ -217,14 +197,14 @@ def sector_page(request, platform: str, sector: str):
 @require_safe
 def organization_detail(request, pk: int):
     organization = get_object_or_404(selectors.organization_list(), pk=pk)
-    co_leads, memberships = _organization_designations(organization)
+    co_leads, memberships = selectors.organization_designations_public(organization=organization)
     return render(
         request,
         "sectors/public/organization_detail.html",
         {
             "organization": organization,
             "co_led_platforms": sorted(organization.co_led_platforms.all(), key=_platform_sort_key),
-            "co_leads": co_leads,
-            "memberships": memberships,
+            "co_leads": sorted(co_leads, key=_by_platform_then_sector),
+            "memberships": sorted(memberships, key=_by_platform_then_sector),
         },
     )

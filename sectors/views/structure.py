@@ -621,7 +621,7 @@ def co_lead_end(request, pk: int):
         selectors.co_lead_list_for(request.user, Action.MANAGE_SECTOR), pk=pk
     )
     ps = co_lead.platform_sector
-    form = EndDesignationForm(request.POST or None, term_start=co_lead.term_start)
+    form = EndDesignationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             lambda: services.co_lead_end(co_lead=co_lead, by=request.user, **form.cleaned_data),
@@ -699,20 +699,10 @@ def co_coordinator_create(request, pk: int):
 @get_and_post
 def co_coordinator_end(request, pk: int):
     designation = get_object_or_404(
-        CoCoordinatorDesignation.objects.filter(
-            policy.platform_sector_q(
-                request.user, Action.MANAGE_SECTOR, prefix="co_lead__platform_sector__"
-            )
-        ).select_related(
-            "person",
-            "co_lead__organization",
-            "co_lead__platform_sector__platform",
-            "co_lead__platform_sector__sector",
-        ),
-        pk=pk,
+        selectors.co_coordinator_list_for(request.user, Action.MANAGE_SECTOR), pk=pk
     )
     ps = designation.co_lead.platform_sector
-    form = EndDesignationForm(request.POST or None, term_start=designation.term_start)
+    form = EndDesignationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             lambda: services.co_coordinator_end(
@@ -761,12 +751,7 @@ def partner_create(request, pk: int):
 @require_POST
 def partner_remove(request, pk: int):
     membership = get_object_or_404(
-        PartnerMembership.objects.filter(
-            policy.platform_sector_q(
-                request.user, Action.EDIT_SECTOR_PAGE, prefix="platform_sector__"
-            )
-        ).select_related("organization", "platform_sector__platform"),
-        pk=pk,
+        selectors.partner_list_for(request.user, Action.EDIT_SECTOR_PAGE), pk=pk
     )
     done = run_service(
         lambda: services.partner_remove(membership=membership, by=request.user), request=request

@@ -27,12 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The world's users get real passwords; PBKDF2 at full strength is seconds of setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def browser(chromium_path):
     with sync_playwright() as p:

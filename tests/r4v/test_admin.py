@@ -21,12 +21,6 @@ def url(model, view, *args) -> str:
 HASH_SUMMARY = "<strong>algorithm</strong>"
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # The world and personas hash nine passwords; the real hasher makes that seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def project_models():
     """The apps' own models; their history tables are reached through each model's history."""
     return [

@@ -34,12 +34,6 @@ DELIVERY_TIMEOUT = 40
 PUBLISH_SETTINGS = ("broker_url", "broker_transport_options", "task_default_queue")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # Factories hash a password for every user; the real hasher costs seconds here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _test_database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.postgresql":

@@ -21,12 +21,6 @@ from ..factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each persona's password would otherwise cost a full PBKDF2 run (~0.5 s).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _get(url, user=None):
     response = api_for(user).get(url)
     assert response["Content-Type"] == "application/json"

@@ -124,10 +124,6 @@ def test_the_docs_page_is_served(db):
     assert b"/api/v1/schema/" in response.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs ENUM_NAME_OVERRIDES in SPECTACULAR_SETTINGS (four choice sets share the name `kind`)",
-)
 def test_the_schema_generates_without_warnings(db):
     # when / then: the command raises on the first warning
     call_command(

@@ -36,12 +36,6 @@ from ..factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each persona's password would otherwise cost a full PBKDF2 run (~0.5 s).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle():
     # The token endpoint's throttle counts in the cache, which outlives a test.
     cache.clear()

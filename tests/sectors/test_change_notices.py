@@ -25,12 +25,6 @@ Kind = ChangeNotice.Kind
 Status = ChangeNotice.Status
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas hash a password each; PBKDF2 would spend most of the run there.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _replacement(world, by, **overrides):
     fields = {
         "co_lead": world.ngo_health,

@@ -25,12 +25,6 @@ from ..factories import (
 TODAY = datetime.date(2026, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas hash a password each; PBKDF2 would spend most of the run there.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _health(ps, today=TODAY) -> governance.SectorHealth:
     return next(h for h in governance.regional_governance(today) if h.platform_sector.pk == ps.pk)
 

@@ -55,13 +55,6 @@ COLOMBIA_MANAGERS = REGIONAL | {"platform_team"}
 REGIONAL_HEALTH_EDITORS = REGIONAL | {"co_coordinator"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # PBKDF2 costs about a second per user here and every test creates eight; these tests are
-    # about pages, not password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def colombia(world):
     """Colombia Health with an IOM co-lead, its co-coordinator and a partner."""

@@ -42,12 +42,6 @@ PERSONAS = [
 DECIDERS = {"regional", "admin"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas hash a password each; PBKDF2 would spend most of the run there.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def notice(world, personas):
     """A replacement of the NGO's co-coordinator, filed by the NGO's focal point."""

@@ -26,12 +26,6 @@ from ..factories import (
 PRIVATE_EMAILS = ("ana.private@unhcr.example", "luis.private@cs.example")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The world's users get real passwords; PBKDF2 at full strength would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def page_urls(world) -> dict[str, str]:
     return {
         "home": reverse("home"),

@@ -26,13 +26,6 @@ LOGIN_ROW = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # The real hasher costs ~0.3 s a call and these tests hash a dozen times; hashing is not
-    # what they are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed_demo() -> str:
     out = StringIO()
     # pytest-django runs with DEBUG off, where the command wants to be told explicitly.

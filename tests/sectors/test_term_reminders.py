@@ -1,0 +1,81 @@
+"""Reminders of terms ending within the governance window: who gets one, and only once."""
+
+import datetime
+
+from django.utils import timezone
+
+from r4v.models import Notification
+from sectors.services import term_endings_notify
+from sectors.tasks import notify_expiring_terms
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+def _end(designation, days: int | None, today=TODAY):
+    designation.term_end = None if days is None else today + datetime.timedelta(days=days)
+    designation.save()
+
+
+def _recipients() -> set[str]:
+    return set(Notification.objects.values_list("recipient__email", flat=True))
+
+
+def test_a_co_lead_term_ending_on_day_60_reminds_the_team_and_the_focal_points(world, personas):
+    # given: the NGO's co-lead term ends on day 60, its co-coordinator's on day 61
+    _end(world.ngo_health, 60)
+    _end(world.ngo_coordinator, 61)
+    # when
+    reminded = term_endings_notify(today=TODAY)
+    # then
+    assert reminded == 1
+    assert _recipients() == {"team@regional.example", "focal@cs.example"}
+    assert {n.subject for n in Notification.objects.all()} == {
+        "Term ending on 2026-07-31: CS – Regional Platform – Health"
+    }
+
+
+def test_a_co_coordinator_term_ending_reminds_the_person_too(world, personas):
+    # given
+    _end(world.ngo_coordinator, 10)
+    # when
+    reminded = term_endings_notify(today=TODAY)
+    # then
+    assert reminded == 1
+    assert _recipients() == {
+        "team@regional.example",
+        "focal@cs.example",
+        "luis.private@cs.example",
+    }
+
+
+def test_each_planned_end_is_reminded_once_and_a_renewed_term_again(world, personas):
+    # given: reminded once already
+    _end(world.ngo_health, 30)
+    term_endings_notify(today=TODAY)
+    # when / then: the next day's run sends nothing new
+    assert term_endings_notify(today=TODAY + datetime.timedelta(days=1)) == 0
+    # when: the term is renewed to a new end that falls within the window again
+    _end(world.ngo_health, 59)
+    # then
+    assert term_endings_notify(today=TODAY) == 1
+    assert Notification.objects.filter(recipient__email="focal@cs.example").count() == 2
+
+
+def test_ended_and_open_ended_designations_are_not_reminded(world, personas):
+    # given: one designation ended (its planned end is past), the others have no planned end
+    _end(world.unhcr_health, -5)
+    world.unhcr_health.ended_on = TODAY - datetime.timedelta(days=5)
+    world.unhcr_health.save()
+    # when / then
+    assert term_endings_notify(today=TODAY) == 0
+    assert not Notification.objects.exists()
+
+
+def test_the_beat_task_runs_the_reminders_for_today(world, personas):
+    # given
+    _end(world.unhcr_coordinator, 7, today=timezone.localdate())
+    # when: run as Celery runs it, in-process
+    result = notify_expiring_terms.apply()
+    # then
+    assert result.get() == 1
+    assert "ana.private@unhcr.example" in _recipients()
