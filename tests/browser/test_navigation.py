@@ -1,53 +1,10 @@
 """A first-time visitor walks the public pages in a real Chromium, in English and in Spanish."""
 
-import os
-
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect, sync_playwright
-
-# Playwright's sync API drives the browser from an asyncio event loop running in this thread, and
-# Django refuses ORM calls from a thread with a running loop (SynchronousOnlyOperation). Nothing
-# here is truly concurrent (the live server answers in its own thread with its own connection), so
-# allowing it is safe. Even so, every test sets up its data before the browser starts (fixture
-# order: `world` and data fixtures first): an ORM call made while Playwright runs gets a connection
-# of its own, keyed to the loop's context, which nobody closes, and PostgreSQL then refuses to drop
-# the test database at the end of the session.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(chromium_path):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(5_000)
-    page.console_errors = []
-    # A CSP violation or a missing file shows up as a console error; none is acceptable.
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    yield page
-    context.close()
 
 
 def walk(page: Page, *, platform: str, sector: str) -> None:
