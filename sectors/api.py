@@ -18,8 +18,6 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from r4v.services import person_get_or_create
-
 from . import filters, selectors, services
 from . import serializers as s
 from .models import Country, PlatformSector
@@ -342,22 +340,18 @@ class CoCoordinatorViewSet(
             platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
         )
         try:
-            # Both in one transaction: a refused designation must not leave a new account behind.
-            with transaction.atomic():
-                person = person_get_or_create(
-                    email=data["person_email"], full_name=data["person_full_name"], by=request.user
-                )
-                designation = services.co_coordinator_designate(
-                    platform_sector=data["platform_sector"],
-                    organization=data["organization"],
-                    person=person,
-                    contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"],
-                    term_start=data["term_start"],
-                    term_end=data["term_end"],
-                    by=request.user,
-                    reason=data["reason"],
-                )
+            designation = services.co_coordinator_designate_by_email(
+                email=data["person_email"],
+                full_name=data["person_full_name"],
+                platform_sector=data["platform_sector"],
+                organization=data["organization"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+                by=request.user,
+                reason=data["reason"],
+            )
         except ValidationError as error:
             raise _renamed(
                 error, person="person_email", email="person_email", full_name="person_full_name"

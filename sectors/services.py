@@ -322,6 +322,18 @@ def co_coordinator_designate(
     return designation
 
 
+@transaction.atomic
+def co_coordinator_designate_by_email(
+    *, email: str, full_name: str, by: User, person_details: dict | None = None, **designation
+) -> CoCoordinatorDesignation:
+    """Designate the person with this e-mail, adding them (without a password) if they are new.
+
+    One transaction: a refused designation leaves no new account behind.
+    """
+    person = person_get_or_create(email=email, full_name=full_name, by=by, **(person_details or {}))
+    return co_coordinator_designate(person=person, by=by, **designation)
+
+
 def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
     _check_ended_on(designation, ended_on)
     designation.ended_on = ended_on
@@ -517,18 +529,16 @@ def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") ->
         outgoing = CoCoordinatorDesignation.objects.get(pk=notice.outgoing_id)
         if outgoing.ended_on is None:
             _co_coordinator_close(outgoing, ended_on=notice.effective_on, by=by, reason=reason)
-        person = person_get_or_create(
+        co_coordinator_designate_by_email(
             email=notice.incoming_email,
             full_name=notice.incoming_name,
-            gender=notice.incoming_gender,
-            speaks_spanish=notice.incoming_speaks_spanish,
-            speaks_english=notice.incoming_speaks_english,
-            by=by,
-        )
-        co_coordinator_designate(
+            person_details={
+                "gender": notice.incoming_gender,
+                "speaks_spanish": notice.incoming_speaks_spanish,
+                "speaks_english": notice.incoming_speaks_english,
+            },
             platform_sector=co_lead.platform_sector,
             organization=co_lead.organization,
-            person=person,
             contact_email=notice.incoming_email,
             contact_phone=notice.incoming_phone,
             term_start=notice.effective_on,

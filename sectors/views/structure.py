@@ -30,7 +30,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
-from r4v.services import person_get_or_create
 
 from .. import policy, selectors, services
 from ..forms.structure import (
@@ -652,27 +651,17 @@ def co_coordinator_create(request, pk: int):
     co_lead_orgs = [c.organization for c in ps.co_leads.open().select_related("organization")]
     form = CoCoordinatorForm(request.POST or None, co_lead_organizations=co_lead_orgs)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
 
         def designate():
-            person = person_get_or_create(
-                email=data["email"],
-                full_name=data["full_name"],
-                gender=data["gender"],
-                speaks_spanish=data["speaks_spanish"],
-                speaks_english=data["speaks_english"],
-                by=request.user,
-            )
-            return services.co_coordinator_designate(
+            return services.co_coordinator_designate_by_email(
                 platform_sector=ps,
-                organization=data["organization"],
-                person=person,
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                term_start=data["term_start"],
-                term_end=data["term_end"],
+                person_details={
+                    field: data.pop(field)
+                    for field in ("gender", "speaks_spanish", "speaks_english")
+                },
                 by=request.user,
-                reason=data["reason"],
+                **data,
             )
 
         designation = run_service(designate, form=form, field_map={"person": "email"})
