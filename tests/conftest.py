@@ -32,6 +32,20 @@ from .factories import (
 
 Role = RoleAssignment.Role
 
+# The personas fixture's keys, from no account at all to the administrator.
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "partner",
+    "focal_point",
+    "co_coordinator",
+    "platform_team",
+    "regional",
+    "admin",
+]
+# Who acts for the Regional Platform: its team and the administrator.
+REGIONAL = frozenset({"regional", "admin"})
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -209,4 +223,4 @@ def chromium_path():
     return path
 
 
-__all__ = ["PASSWORD", "api_for", "client_for"]
+__all__ = ["PASSWORD", "PERSONAS", "REGIONAL", "api_for", "client_for"]

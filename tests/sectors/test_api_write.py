@@ -25,7 +25,7 @@ from sectors.models import (
     RoleAssignment,
 )
 
-from ..conftest import PASSWORD, api_for
+from ..conftest import PASSWORD, PERSONAS, REGIONAL, api_for
 from ..factories import (
     CoCoordinatorFactory,
     CoLeadFactory,
@@ -72,17 +72,6 @@ def _send(user, method: str, url: str, body=None):
 
 # --- The permission matrix -----------------------------------------------------------------
 
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "partner",
-    "focal_point",
-    "co_coordinator",
-    "platform_team",
-    "regional",
-    "admin",
-]
-REGIONAL = frozenset({"regional", "admin"})
 COLOMBIA = REGIONAL | {"platform_team"}
 REGIONAL_HEALTH_PAGE = REGIONAL | {"co_coordinator"}
 

@@ -23,7 +23,7 @@ from sectors.models import (
     RoleAssignment,
 )
 
-from ..conftest import client_for
+from ..conftest import PERSONAS, REGIONAL, client_for
 from ..factories import (
     CoCoordinatorFactory,
     CoLeadFactory,
@@ -40,17 +40,6 @@ AUDITED = [
     RoleAssignment,
     User,
 ]
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "partner",
-    "focal_point",
-    "co_coordinator",
-    "platform_team",
-    "regional",
-    "admin",
-]
-REGIONAL = frozenset({"regional", "admin"})
 COLOMBIA_MANAGERS = REGIONAL | {"platform_team"}
 REGIONAL_HEALTH_EDITORS = REGIONAL | {"co_coordinator"}
 

@@ -18,7 +18,7 @@ from r4v.services import notification_send
 from sectors import services
 from sectors.models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation, RoleAssignment
 
-from ..conftest import client_for
+from ..conftest import PERSONAS, REGIONAL, client_for
 from ..factories import (
     CoCoordinatorFactory,
     CoLeadFactory,
@@ -29,17 +29,7 @@ from ..factories import (
 
 Kind = ChangeNotice.Kind
 Status = ChangeNotice.Status
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "partner",
-    "focal_point",
-    "co_coordinator",
-    "platform_team",
-    "regional",
-    "admin",
-]
-DECIDERS = {"regional", "admin"}
+DECIDERS = REGIONAL
 
 
 @pytest.fixture
