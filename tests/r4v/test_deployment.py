@@ -1,0 +1,113 @@
+"""The production shape: gunicorn with DEBUG off, and the compose file that runs it."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _get(url: str):
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        return opener.open(url, timeout=10)
+    except urllib.error.HTTPError as response:
+        return response
+
+
+@pytest.fixture
+def gunicorn(world):
+    """gunicorn serving the test database, configured only by environment, as in compose."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the test database is in-memory SQLite; CI runs this on PostgreSQL")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "deployment-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "r4v.wsgi:application", "--workers", "1"]
+        + ["--bind", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _get(base + "/sectors/")
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_pages_static_files_and_the_api_with_debug_off(gunicorn):
+    # when
+    home = _get(gunicorn + "/")
+    html = home.read().decode()
+    # then: the page, with its security headers
+    assert home.status == 200
+    assert "Regional Platform" in html
+    assert "script-src" in home.headers["Content-Security-Policy"]
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+    # the hashed stylesheet, served by WhiteNoise and cacheable for good
+    stylesheet = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.\w+\.css)"', html)
+    css = _get(gunicorn + stylesheet.group(1))
+    assert css.status == 200
+    assert "immutable" in css.headers["Cache-Control"]
+    # the public API, and a management page that asks for a login
+    assert _get(gunicorn + "/api/v1/platforms/").status == 200
+    manage = _get(gunicorn + "/manage/")
+    assert manage.status == 302
+    assert manage.headers["Location"].startswith("/accounts/login/")
+
+
+def test_compose_runs_web_worker_and_beat_from_one_image_on_postgres_and_redis():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    # then
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    apps = [services[name] for name in ("migrate", "web", "worker", "beat")]
+    assert {app["image"] for app in apps} == {"r4v-coordination"}
+    for app in apps:
+        assert app["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert app["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert "gunicorn" in (BASE_DIR / "Dockerfile").read_text().splitlines()[-1]
+    assert services["worker"]["command"].startswith("celery -A r4v worker")
+    assert services["beat"]["command"].startswith("celery -A r4v beat")
+    assert "deploy" not in services["beat"]  # one beat: never scaled
