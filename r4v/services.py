@@ -1,6 +1,7 @@
 """Writes of the core: people, the notification inbox and API tokens."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,18 +15,37 @@ from .models import Notification, User
 logger = logging.getLogger(__name__)
 
 
+# A message text, or a function that writes it: called in each recipient's language.
+Text = str | Callable[[], str]
+
+
 def notification_send(
-    *, recipients, subject: str, body: str = "", url: str = ""
+    *, recipients, subject: Text, body: Text = "", url: str = ""
 ) -> list[Notification]:
-    """Put a message in each recipient's inbox and e-mail it after the transaction commits."""
-    rows = [
-        Notification.objects.create(recipient=r, subject=subject[:200], body=body, url=url)
-        for r in {r.pk: r for r in recipients}.values()
-    ]
+    """Put a message in each recipient's inbox and e-mail it after the transaction commits.
+
+    Pass `subject` and `body` as functions so that each recipient reads the message in their
+    preferred language, whatever language the person who triggered it was using.
+    """
+    rows = []
+    for recipient in {r.pk: r for r in recipients}.values():
+        with translation.override(recipient.preferred_language):
+            rows.append(
+                Notification.objects.create(
+                    recipient=recipient,
+                    subject=_text(subject)[:200],
+                    body=_text(body),
+                    url=url,
+                )
+            )
     if rows:
         ids = [n.pk for n in rows]
         transaction.on_commit(lambda: _enqueue_delivery(ids))
     return rows
+
+
+def _text(text: Text) -> str:
+    return text() if callable(text) else text
 
 
 def _enqueue_delivery(ids: list[int]) -> None:

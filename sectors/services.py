@@ -6,6 +6,7 @@ come through here.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -466,8 +467,10 @@ def change_notice_file(
     save_audited(notice, by=by, reason="Change notice filed")
     notification_send(
         recipients=_regional_team(),
-        subject=_("Change notice: %(kind)s – %(co_lead)s")
-        % {"kind": notice.get_kind_display(), "co_lead": co_lead},
+        subject=lambda: (
+            _("Change notice: %(kind)s – %(co_lead)s")
+            % {"kind": notice.get_kind_display(), "co_lead": co_lead}
+        ),
         body=notice.reason,
         url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
     )
@@ -494,7 +497,7 @@ def change_notice_acknowledge(*, notice: ChangeNotice, by: User, comment: str = 
     notice.decided_by = by
     notice.decision_comment = comment.strip()
     save_audited(notice, by=by, reason="Change notice acknowledged")
-    _tell_filer(notice, _("Your change notice was acknowledged"))
+    _tell_filer(notice, lambda: _("Your change notice was acknowledged"))
     return notice
 
 
@@ -508,7 +511,7 @@ def change_notice_decline(*, notice: ChangeNotice, by: User, comment: str) -> Ch
     notice.decided_by = by
     notice.decision_comment = comment.strip()
     save_audited(notice, by=by, reason="Change notice declined")
-    _tell_filer(notice, _("Your change notice was declined"))
+    _tell_filer(notice, lambda: _("Your change notice was declined"))
     return notice
 
 
@@ -554,14 +557,14 @@ def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") ->
     notice.decided_by = by
     notice.decision_comment = comment.strip()
     save_audited(notice, by=by, reason=reason)
-    _tell_filer(notice, _("Your change notice was applied"))
+    _tell_filer(notice, lambda: _("Your change notice was applied"))
     return notice
 
 
-def _tell_filer(notice: ChangeNotice, subject: str) -> None:
+def _tell_filer(notice: ChangeNotice, subject: Callable[[], str]) -> None:
     notification_send(
         recipients=[notice.filed_by],
-        subject=f"{subject}: {notice.co_lead}",
+        subject=lambda: f"{subject()}: {notice.co_lead}",
         body=notice.decision_comment,
         url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
     )
@@ -614,9 +617,11 @@ def _term_ending_remind(designation, organization: Organization, recipients: lis
     if claimed:
         notification_send(
             recipients=[*recipients, *_focal_points(organization)],
-            subject=_("Term ending on %(date)s: %(designation)s")
-            % {"date": designation.term_end.isoformat(), "designation": designation},
-            body=_(
+            subject=lambda: (
+                _("Term ending on %(date)s: %(designation)s")
+                % {"date": designation.term_end.isoformat(), "designation": designation}
+            ),
+            body=lambda: _(
                 "Renew the term, or file a change notice for the person or organization "
                 "that takes over."
             ),

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from r4v.models import Notification
 from sectors.services import term_endings_notify
@@ -79,3 +79,24 @@ def test_the_beat_task_runs_the_reminders_for_today(world, personas):
     # then
     assert result.get() == 1
     assert "ana.private@unhcr.example" in _recipients()
+
+
+def test_each_recipient_reads_the_reminder_in_their_own_language(world, personas):
+    # given: the focal point works in Spanish; the Regional Platform team member in English
+    personas["focal_point"].preferred_language = "es"
+    personas["focal_point"].save()
+    _end(world.ngo_health, 30)
+    # when: the reminder is triggered from an English-language context
+    with translation.override("en"):
+        term_endings_notify(today=TODAY)
+    # then
+    subjects = dict(Notification.objects.values_list("recipient__email", "subject"))
+    assert subjects["team@regional.example"].startswith("Term ending on 2026-07-01")
+    assert subjects["team@regional.example"].endswith("Regional Platform – Health")
+    with translation.override("es"):
+        spanish = translation.gettext("Term ending on %(date)s: %(designation)s")
+    assert spanish != "Term ending on %(date)s: %(designation)s"
+    assert subjects["focal@cs.example"] == spanish % {
+        "date": "2026-07-01",
+        "designation": "CS – Plataforma Regional – Salud",
+    }
