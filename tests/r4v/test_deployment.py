@@ -111,3 +111,72 @@ def test_compose_runs_web_worker_and_beat_from_one_image_on_postgres_and_redis()
     assert services["worker"]["command"].startswith("celery -A r4v worker")
     assert services["beat"]["command"].startswith("celery -A r4v beat")
     assert "deploy" not in services["beat"]  # one beat: never scaled
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "production-like-key-for-the-deploy-check-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "coordination.example.org",
+    "SMTP_HOST": "smtp.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+}
+
+
+def _check_deploy(**overrides) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**env, **PRODUCTION, **overrides},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_pass_check_deploy_with_no_warning():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "check_id"),
+    [
+        ({"SESSION_COOKIE_AGE": str(14 * 24 * 3600)}, "r4v.W002"),
+        ({"SECURE_HSTS_SECONDS": "3600"}, "r4v.W001"),
+        ({"SMTP_HOST": ""}, "mail.E001"),
+    ],
+)
+def test_check_deploy_fails_on_a_weak_production_setting(overrides, check_id):
+    result = _check_deploy(**overrides)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "check", "check_id"),
+    [
+        ("SECURE_CSP", {"default-src": ["'self'"]}, "check_content_security_policy", "r4v.W003"),
+        (
+            "AUTH_PASSWORD_VALIDATORS",
+            [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}],
+            "check_password_policy",
+            "r4v.W004",
+        ),
+        (
+            "REST_FRAMEWORK",
+            {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]},
+            "check_rest_framework_defaults",
+            "r4v.W005",
+        ),
+    ],
+)
+def test_each_custom_deploy_check_names_what_is_missing(settings, setting, value, check, check_id):
+    from r4v import checks
+
+    # given: the settings as they are pass
+    assert getattr(checks, check)(None) == []
+    # when
+    setattr(settings, setting, value)
+    # then
+    assert {warning.id for warning in getattr(checks, check)(None)} == {check_id}
