@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from r4v.models import User
+from sectors import governance
 from sectors.models import (
     CoCoordinatorDesignation,
     CoLeadDesignation,
@@ -80,7 +81,7 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
     }
     assert "DEMO logins" in demo_output
-    assert demo_output.splitlines()[0] == "Demo data: 61 created, 0 already present."
+    assert demo_output.splitlines()[0] == "Demo data: 65 created, 0 already present."
 
 
 def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
@@ -201,7 +202,7 @@ def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
     again = seed_demo()
     # then
     assert counts() == before
-    assert again.splitlines()[0] == "Demo data: 0 created, 61 already present."
+    assert again.splitlines()[0] == "Demo data: 0 created, 65 already present."
     assert printed_logins(again) == printed_logins(demo_output)
 
 
@@ -213,7 +214,7 @@ def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
     # when
     again = seed_demo()
     # then
-    assert again.splitlines()[0] == "Demo data: 1 created, 60 already present."
+    assert again.splitlines()[0] == "Demo data: 1 created, 64 already present."
     assert (
         authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
         == partner
@@ -235,3 +236,18 @@ def test_refuses_to_run_before_the_structure_is_loaded():
     with pytest.raises(CommandError, match="Run load_structure first"):
         seed_demo()
     assert Organization.objects.count() == 0
+
+
+def test_four_regional_sectors_document_their_selection_and_one_is_overdue(demo_output):
+    # when
+    findings = {
+        health.platform_sector.sector.code: next(
+            f for f in health.findings if f.rule == "selection_procedure"
+        )
+        for health in governance.regional_governance(timezone.localdate())
+    }
+    # then
+    passing = sorted(code for code, finding in findings.items() if finding.passed)
+    assert passing == ["education", "health", "protection"]
+    assert not findings["food-security"].passed
+    assert findings["food-security"].message.startswith("The next selection was due on")

@@ -108,6 +108,21 @@ DEMO_CO_LEADS = (
 EXPIRING_CO_LEAD = ("health", CAMINOS)
 
 
+# (regional sector, months between selections, months since the last one): documented
+# procedures for the governance view; Food Security's last selection is overdue on purpose.
+DEMO_SELECTION_PROCEDURES = (
+    ("health", 24, 6),
+    ("protection", 24, 10),
+    ("education", 24, 14),
+    ("food-security", 24, 30),
+)
+SELECTION_PROCEDURE_TEXT = (
+    "Co-leads are selected by the sector's partners every {interval} months: the Regional "
+    "Platform calls for expressions of interest, partners vote, and the result is recorded "
+    "here. (Demo text.)"
+)
+
+
 class PersonData(NamedTuple):
     local_part: str
     full_name: str
@@ -203,6 +218,11 @@ class Seeded:
             self.present += 1
 
 
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
+
+
 class DemoSeeder:
     def __init__(self, *, by: User):
         self.by = by
@@ -218,6 +238,7 @@ class DemoSeeder:
         self.co_leads()
         self.co_coordinators()
         self.partners()
+        self.selection_procedures()
         self.logins()
         return self.result
 
@@ -326,6 +347,21 @@ class DemoSeeder:
                     platform_sector=ps, organization=org, by=self.by, joined_on=self.term_start
                 )
             self.result.count(created=not exists)
+
+    def selection_procedures(self) -> None:
+        for sector_code, interval, months_ago in DEMO_SELECTION_PROCEDURES:
+            ps = self.platform_sector("regional", sector_code)
+            documented = bool(ps.selection_procedure)
+            if not documented:
+                services.selection_procedure_update(
+                    platform_sector=ps,
+                    procedure=SELECTION_PROCEDURE_TEXT.format(interval=interval),
+                    interval_months=interval,
+                    last_selection_on=_months_before(self.today, months_ago),
+                    by=self.by,
+                    reason=REASON,
+                )
+            self.result.count(created=not documented)
 
     def scope(self, login: LoginData) -> dict:
         if login.scope is None:
