@@ -60,11 +60,11 @@ def manage_home(request):
             "platform", "sector"
         )
     ]
-    # The regional team manages every platform; listing them all is the platform list's job.
-    platforms = (
-        []
+    # The regional team manages every platform (Platform.Meta.ordering: regional first).
+    platforms = list(
+        Platform.objects.all()
         if scope.is_regional
-        else list(Platform.objects.filter(pk__in=scope.managed_platform_ids).order_by("name_en"))
+        else Platform.objects.filter(pk__in=scope.managed_platform_ids)
     )
     co_leads = [] if scope.is_regional else list(selectors.co_leads_filable_by(user))
     context = {

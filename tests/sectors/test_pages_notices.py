@@ -505,11 +505,21 @@ def test_my_work_shows_a_co_coordinator_their_sector_with_links(client, world, p
     assert response.context["open_notices"] == 0
 
 
-def test_my_work_links_the_team_to_governance_and_organizations(client, personas):
+def test_my_work_links_the_team_to_governance_organizations_and_every_platform(
+    client, world, personas
+):
     response = client_for(client, personas["regional"]).get(reverse("sectors:manage-home"))
     html = response.content.decode()
     assert reverse("sectors:governance") in html
     assert reverse("sectors:organization-manage-list") in html
+    assert response.context["platforms"] == [world.regional, world.colombia]
+    for code in ("regional", "colombia"):
+        assert reverse("sectors:platform-manage", args=[code]) in html
+
+
+def test_my_work_lists_a_platform_team_member_only_their_platform(client, world, personas):
+    response = client_for(client, personas["platform_team"]).get(reverse("sectors:manage-home"))
+    assert response.context["platforms"] == [world.colombia]
 
 
 def test_my_work_tells_someone_without_a_role_so(client, personas):
