@@ -6,6 +6,7 @@ come through here.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -579,12 +580,15 @@ def term_endings_notify(*, today: datetime.date | None = None) -> int:
     """
     horizon = (today or timezone.localdate()) + datetime.timedelta(days=TERM_WARNING_DAYS)
     regional_team = _regional_team()
+    focal_points = _focal_points_by_organization()
     reminded = 0
     co_leads = _term_ending(CoLeadDesignation, horizon).select_related(
         "organization", "platform_sector__platform", "platform_sector__sector"
     )
     for co_lead in co_leads:
-        reminded += _term_ending_remind(co_lead, co_lead.organization, regional_team)
+        reminded += _term_ending_remind(
+            co_lead, [*regional_team, *focal_points[co_lead.organization_id]]
+        )
     co_coordinators = _term_ending(CoCoordinatorDesignation, horizon).select_related(
         "person",
         "co_lead__organization",
@@ -594,8 +598,11 @@ def term_endings_notify(*, today: datetime.date | None = None) -> int:
     for co_coordinator in co_coordinators:
         reminded += _term_ending_remind(
             co_coordinator,
-            co_coordinator.co_lead.organization,
-            [*regional_team, co_coordinator.person],
+            [
+                *regional_team,
+                *focal_points[co_coordinator.co_lead.organization_id],
+                co_coordinator.person,
+            ],
         )
     return reminded
 
@@ -607,7 +614,7 @@ def _term_ending(model, horizon: datetime.date):
 
 
 @transaction.atomic
-def _term_ending_remind(designation, organization: Organization, recipients: list[User]) -> bool:
+def _term_ending_remind(designation, recipients: list[User]) -> bool:
     # Claim by a filtered update, so two beats running at once send one reminder.
     claimed = (
         _term_ending(type(designation), designation.term_end)
@@ -616,7 +623,7 @@ def _term_ending_remind(designation, organization: Organization, recipients: lis
     )
     if claimed:
         notification_send(
-            recipients=[*recipients, *_focal_points(organization)],
+            recipients=recipients,
             subject=lambda: (
                 _("Term ending on %(date)s: %(designation)s")
                 % {"date": designation.term_end.isoformat(), "designation": designation}
@@ -630,12 +637,10 @@ def _term_ending_remind(designation, organization: Organization, recipients: lis
     return bool(claimed)
 
 
-def _focal_points(organization: Organization) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            roles__role=Role.CO_LEAD_FOCAL_POINT,
-            roles__organization=organization,
-            roles__revoked_at__isnull=True,
-        ).distinct()
-    )
+def _focal_points_by_organization() -> defaultdict[int, list[User]]:
+    by_organization = defaultdict(list)
+    for assignment in RoleAssignment.objects.filter(
+        role=Role.CO_LEAD_FOCAL_POINT, revoked_at__isnull=True, user__is_active=True
+    ).select_related("user"):
+        by_organization[assignment.organization_id].append(assignment.user)
+    return by_organization
