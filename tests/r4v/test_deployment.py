@@ -124,7 +124,13 @@ PRODUCTION = {
 
 
 def _check_deploy(**overrides) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    # The browser tests' conftest allows async-unsafe ORM calls in this process; a deployment
+    # must not inherit that.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
