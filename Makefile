@@ -49,7 +49,7 @@ lint: install
 # Needs GNU gettext (Debian: gettext). Compiled .mo files are committed, so running the site
 # does not.
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es -e html,txt,py --no-obsolete --ignore=.venv --ignore=staticfiles
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 schema: install

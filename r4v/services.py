@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -52,16 +53,16 @@ def _enqueue_delivery(ids: list[int]) -> None:
     from .tasks import deliver_notification
 
     for pk in ids:
-        try:
-            deliver_notification.delay(pk)
-        except Exception:
-            # The transaction has committed: failing the request now would report an error for
-            # a change that was saved. The beat sweeper sends it instead — late, never lost.
-            logger.warning(
-                "Could not enqueue e-mail for notification %s; the sweeper will send it",
-                pk,
-                exc_info=True,
-            )
+        _enqueue(deliver_notification, pk, fallback="the sweeper will send it")
+
+
+def _enqueue(task, *args, fallback: str) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        # The transaction has committed: failing the request now would report an error for
+        # a change that was saved.
+        logger.warning("Could not enqueue %s%r; %s", task.name, args, fallback, exc_info=True)
 
 
 def notification_deliver(*, notification_id: int) -> bool:
@@ -138,7 +139,40 @@ def person_get_or_create(
     user.speaks_spanish = bool(speaks_spanish)
     user.speaks_english = bool(speaks_english)
     user.set_unusable_password()
-    return save_audited(user, by=by, reason="Person added")
+    save_audited(user, by=by, reason="Person added")
+    transaction.on_commit(lambda: _enqueue_invitation(user.pk))
+    return user
+
+
+def _enqueue_invitation(user_id: int) -> None:
+    from .tasks import send_invitation
+
+    _enqueue(send_invitation, user_id, fallback="they can ask for a link on the log-in page")
+
+
+def invitation_send(*, user_id: int) -> bool:
+    """E-mail a person without a password a link to set one; returns whether it was sent.
+
+    The link is Django's password-reset link (signed, valid PASSWORD_RESET_TIMEOUT, void once
+    used), made when the e-mail is written, so no secret is stored. Someone who set a password
+    meanwhile gets nothing.
+    """
+    from .forms import PasswordResetForm
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    site = urlsplit(settings.SITE_URL)
+    form = PasswordResetForm({"email": user.email})
+    form.is_valid()
+    with translation.override(user.preferred_language):
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            subject_template_name="registration/invitation_subject.txt",
+            email_template_name="registration/invitation_email.txt",
+        )
+    return True
 
 
 SYSTEM_EMAIL = "system@r4v.invalid"

@@ -11,3 +11,8 @@ def deliver_notification(notification_id: int) -> bool:
 @shared_task(name="r4v.deliver_pending_notifications")
 def deliver_pending_notifications() -> int:
     return services.notifications_deliver_pending()
+
+
+@shared_task(name="r4v.send_invitation")
+def send_invitation(user_id: int) -> bool:
+    return services.invitation_send(user_id=user_id)

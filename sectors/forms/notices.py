@@ -7,34 +7,10 @@ views put the services' field errors back on these forms.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from r4v.forms import BootstrapForm
 from r4v.models import User
 
 from ..models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation
-
-
-class BootstrapForm(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        # Services' errors arrive through here too, after cleaning.
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class CoLeadChoiceField(forms.ModelChoiceField):

@@ -9,40 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from r4v.forms import BootstrapForm
 from r4v.models import User
 
 from ..models import Organization, RoleAssignment, Sector
 
 # The audit trail keeps at most 100 characters of a reason (simple-history's column).
 REASON_MAX_LENGTH = 100
-
-
-class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes to widgets and marks fields with errors as invalid."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_invalid()
-
-    def mark_invalid(self):
-        """Flag fields that carry errors, including ones added after validation by the view."""
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 def _date_field(label, *, required=True, help_text=""):

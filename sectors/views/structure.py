@@ -107,8 +107,6 @@ def run_service(
         else:
             for message in field_messages:
                 messages.error(request, message)
-    if form is not None and hasattr(form, "mark_invalid"):
-        form.mark_invalid()
     return None
 
 

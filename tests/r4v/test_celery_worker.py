@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,11 +21,16 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from kombu import Exchange, Queue
+from kombu import Exchange, Queue, pools
 
 from r4v.celery import app as celery_app
 from r4v.models import Notification
-from r4v.services import notification_deliver, notification_send
+from r4v.services import (
+    notification_deliver,
+    notification_send,
+    person_get_or_create,
+    system_user,
+)
 from r4v.tasks import deliver_pending_notifications
 
 from ..factories import UserFactory
@@ -96,6 +102,9 @@ def _reset_producer() -> None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.__dict__.pop("amqp", None)
+    # kombu keeps producer pools in a global registry keyed by broker URL; one built on the
+    # pool just closed would answer the next test on the same URL "Acquire on closed pool".
+    pools.reset()
 
 
 @contextmanager
@@ -170,11 +179,33 @@ def _discard_queue(url: str, options: dict, queue: str) -> None:
         declared.delete()
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("broker", ["filesystem", "redis"])
-def test_a_real_worker_e_mails_a_notification_sent_in_a_committed_transaction(broker, tmp_path):
-    # given
-    if broker == "redis":
+@dataclass
+class RealWorker:
+    process: subprocess.Popen
+    log_path: Path
+    mail_dir: Path
+
+    def wait_for(self, done, what: str) -> str:
+        """Poll `done()` until it is true; fail with the worker's log after the timeout."""
+        deadline = time.monotonic() + DELIVERY_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the worker exited early:\n{self.log()}"
+            if done():
+                return self.log()
+            time.sleep(0.2)
+        pytest.fail(f"{what} not done in {DELIVERY_TIMEOUT} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def mail_with(self, subject: str) -> list[str]:
+        return _mail_with(subject, self.mail_dir)
+
+
+@pytest.fixture(params=["filesystem", "redis"])
+def real_worker(request, transactional_db, tmp_path):
+    """A worker process on a queue of its own, on each broker; this process publishes there."""
+    if request.param == "redis":
         if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL is not set; CI sets it to run this case against Redis")
         broker_url = os.environ["REDIS_URL"]
@@ -186,34 +217,49 @@ def test_a_real_worker_e_mails_a_notification_sent_in_a_committed_transaction(br
         # Where this process declares its queue binding; the worker's is under its own cwd.
         options = {**options, "control_folder": str(tmp_path / "control")}
     queue = f"r4v-test-{uuid.uuid4().hex[:12]}"
-    recipient = UserFactory(email="coordinator@example.org", full_name="Ana Coordinator")
-    subject = f"Worker delivery check {queue}"
-    mail_dir = tmp_path / "mail"
     with _publishing_to(url, options, queue), _worker(env, tmp_path, queue) as (process, log_path):
         try:
-            # when
-            with transaction.atomic():
-                [notification] = notification_send(
-                    recipients=[recipient], subject=subject, body="Hello."
-                )
-            # then
-            deadline = time.monotonic() + DELIVERY_TIMEOUT
-            while time.monotonic() < deadline:
-                assert process.poll() is None, f"the worker exited early:\n{log_path.read_text()}"
-                notification.refresh_from_db()
-                if notification.emailed_at is not None and _mail_with(subject, mail_dir):
-                    break
-                time.sleep(0.2)
-            log = log_path.read_text()
-            assert notification.emailed_at is not None, (
-                f"not delivered in {DELIVERY_TIMEOUT} s:\n{log}"
-            )
-            [message] = _mail_with(subject, mail_dir)
-            assert "To: coordinator@example.org" in message
-            assert "Hello." in message
-            assert "r4v.deliver_notification" in log
+            yield RealWorker(process, log_path, tmp_path / "mail")
         finally:
             _discard_queue(url, options, queue)
+
+
+def test_a_real_worker_e_mails_a_notification_sent_in_a_committed_transaction(real_worker):
+    # given
+    recipient = UserFactory(email="coordinator@example.org", full_name="Ana Coordinator")
+    subject = f"Worker delivery check {uuid.uuid4().hex[:12]}"
+    # when
+    with transaction.atomic():
+        [notification] = notification_send(recipients=[recipient], subject=subject, body="Hello.")
+    # then
+    log = real_worker.wait_for(
+        lambda: (
+            Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False).exists()
+            and real_worker.mail_with(subject)
+        ),
+        "the notification's e-mail",
+    )
+    [message] = real_worker.mail_with(subject)
+    assert "To: coordinator@example.org" in message
+    assert "Hello." in message
+    assert "r4v.deliver_notification" in log
+
+
+def test_a_real_worker_e_mails_the_invitation_of_a_person_added_without_a_password(real_worker):
+    # when: a co-coordinator is designated who has no account yet
+    with transaction.atomic():
+        person = person_get_or_create(
+            email="new.coordinator@example.org", full_name="Nueva Persona", by=system_user()
+        )
+    # then: the worker e-mails them a link to choose a password
+    log = real_worker.wait_for(
+        lambda: real_worker.mail_with("Your R4V Coordination account"), "the invitation"
+    )
+    [message] = real_worker.mail_with("Your R4V Coordination account")
+    assert "To: new.coordinator@example.org" in message
+    assert "/accounts/password/reset/" in message
+    assert "r4v.send_invitation" in log
+    assert not person.has_usable_password()
 
 
 def test_the_sweeper_e_mails_an_old_undelivered_notification_exactly_once(db, mailoutbox):
