@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from .models import User
-from .services import SYSTEM_EMAIL
+from .services import SYSTEM_EMAIL, api_token_revoke
 
 
 class BootstrapMixin:
@@ -52,9 +52,22 @@ class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordForm(BootstrapMixin, auth_forms.SetPasswordForm):
+class RevokeTokensMixin:
+    """A new password also ends the user's API token (OWASP ASVS: credentials change together).
+
+    Django already logs out the user's other sessions, through the session's password hash.
+    """
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        if commit:
+            api_token_revoke(user=user)
+        return user
+
+
+class SetPasswordForm(BootstrapMixin, RevokeTokensMixin, auth_forms.SetPasswordForm):
     pass
 
 
-class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(BootstrapMixin, RevokeTokensMixin, auth_forms.PasswordChangeForm):
     pass

@@ -153,7 +153,8 @@ def test_only_the_regional_team_decides_a_change_notice(
             }[decision]
         )
         assert notice.decided_by == personas[persona]
-        assert len(scheduled) == 1  # the filer's e-mail
+        # The filer's e-mail; applying also invites the incoming co-coordinator, who is new.
+        assert len(scheduled) == (2 if decision == "apply" else 1)
         return
     else:
         # The focal point sees the notice but may not decide; others do not see it at all.
