@@ -11,8 +11,10 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from kombu import pools
 from rest_framework.test import APIClient
 
+from r4v.celery import app as celery_app
 from r4v.services import system_user
 from sectors.models import Organization, Platform, RoleAssignment, Sector
 from sectors.services import _role_grant
@@ -45,6 +47,33 @@ PERSONAS = [
 ]
 # Who acts for the Regional Platform: its team and the administrator.
 REGIONAL = frozenset({"regional", "admin"})
+
+
+def reset_celery_producer() -> None:
+    """Make the next `.delay()` connect afresh, to whatever broker the config now names."""
+    # The connection pool and the routing tables are built once from the config and cached,
+    # and kombu keeps producer pools in a global registry keyed by broker URL.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.__dict__.pop("amqp", None)
+    pools.reset()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_stay_in_this_process():
+    """Tasks that the code under test enqueues go to kombu's in-memory transport.
+
+    Otherwise they would land in the developer's var/broker, where `make run`'s worker would
+    run them against the demo database, or in a shared Redis. The worker tests publish to a
+    real broker of their own (tests/r4v/test_celery_worker.py).
+    """
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options")}
+    celery_app.conf.update(broker_url="memory://", broker_transport_options={})
+    reset_celery_producer()
+    yield
+    celery_app.conf.update(saved)
+    reset_celery_producer()
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from kombu import Exchange, Queue, pools
+from kombu import Exchange, Queue
 
 from r4v.celery import app as celery_app
 from r4v.models import Notification
@@ -33,6 +33,7 @@ from r4v.services import (
 )
 from r4v.tasks import deliver_pending_notifications
 
+from ..conftest import reset_celery_producer
 from ..factories import UserFactory
 
 CELERY = Path(sys.executable).parent / "celery"
@@ -96,17 +97,6 @@ def _broker_settings(env: dict[str, str], cwd: Path) -> tuple[str, dict]:
     return url, options
 
 
-def _reset_producer() -> None:
-    # The connection pool and the routing tables are built once from the config and cached.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.__dict__.pop("amqp", None)
-    # kombu keeps producer pools in a global registry keyed by broker URL; one built on the
-    # pool just closed would answer the next test on the same URL "Acquire on closed pool".
-    pools.reset()
-
-
 @contextmanager
 def _publishing_to(url: str, options: dict, queue: str):
     """Make this process's on-commit `.delay()` publish to `queue` on the worker's broker."""
@@ -114,12 +104,12 @@ def _publishing_to(url: str, options: dict, queue: str):
     celery_app.conf.update(
         broker_url=url, broker_transport_options=options, task_default_queue=queue
     )
-    _reset_producer()
+    reset_celery_producer()
     try:
         yield
     finally:
         celery_app.conf.update(saved)
-        _reset_producer()
+        reset_celery_producer()
 
 
 @contextmanager
