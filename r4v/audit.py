@@ -1,10 +1,11 @@
 """The one way coordination records are written, so every change has a who and a why.
 
 simple-history records on post_save; `QuerySet.update()` and `bulk_update` skip it silently,
-so audited models are only ever written through `save_audited`.
+so audited models are only ever written through `save_audited`. Check-then-act services load
+what they check through `locked`, so two people acting at once cannot both pass the check.
 """
 
-from django.db import models
+from django.db import models, transaction
 
 
 def save_audited(obj: models.Model, *, by, reason: str, update_fields=None) -> models.Model:
@@ -14,3 +15,16 @@ def save_audited(obj: models.Model, *, by, reason: str, update_fields=None) -> m
     obj._change_reason = reason[:100]
     obj.save(update_fields=update_fields)
     return obj
+
+
+def locked[M: models.Model](model: type[M] | models.QuerySet, pk) -> M:
+    """Load one row for update, inside the caller's transaction.
+
+    The row lock (PostgreSQL `SELECT ... FOR UPDATE`; SQLite serializes writers anyway) holds
+    until the service's transaction ends, so what the service checks on the returned instance
+    is still true when it writes. Raises the model's DoesNotExist when the row has gone.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("locked() must be called inside the service's transaction.")
+    queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
+    return queryset.select_for_update().get(pk=pk)

@@ -115,3 +115,61 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Reminder(models.Model):
+    """Something to tell someone at a due time: a term ending, a deadline, a meeting tomorrow.
+
+    Rows, not long ETA tasks: a beat sweeper sends what is due and claims each row atomically,
+    so a reminder is sent late rather than never (a missed run is caught up by the next) and
+    never twice (two sweepers at once claim different rows). `kind` names the handler that
+    writes the message (`r4v.reminders.handler`); the handler decides at send time whether the
+    reminder still applies (a task that moved on, a cancelled meeting).
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # What it is about: the id of the kind's object (a designation, a task, a meeting).
+    target_id = models.PositiveBigIntegerField(_("about"))
+    # One reminder per occasion: e.g. "term_ending:co_lead:12:2027-03-31". Scheduling the same
+    # key again moves the due time of a pending reminder instead of adding a second one.
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    # Null: the handler resolves the recipients (a party) when it is sent.
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    due_at = models.DateTimeField(_("due"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set when the handler found nothing to say (the occasion has passed) or it was cancelled.
+    skipped_at = models.DateTimeField(_("skipped"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_at"]
+        indexes = [
+            # The sweeper reads only pending rows, by due time.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(
+                    sent_at__isnull=True, skipped_at__isnull=True, failed_at__isnull=True
+                ),
+                name="reminder_pending_idx",
+            ),
+            models.Index(fields=["kind", "target_id"], name="reminder_target_idx"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def is_pending(self) -> bool:
+        return self.sent_at is None and self.skipped_at is None and self.failed_at is None

@@ -238,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "r4v.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    # The reminder table (r4v.reminders): every reminder that is due, claimed row by row.
+    # Every minute, so nothing is more than a minute late; a missed run is caught up.
+    "sweep-reminders": {
+        "task": "r4v.sweep_reminders",
+        "schedule": 60.0,
+    },
     # Tells co-lead focal points and the Regional Platform about designations whose term
     # ends within 60 days, once per designation and threshold.
     "notify-expiring-terms": {

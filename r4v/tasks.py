@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(name="r4v.deliver_notification")
@@ -16,3 +16,8 @@ def deliver_pending_notifications() -> int:
 @shared_task(name="r4v.send_invitation")
 def send_invitation(user_id: int) -> bool:
     return services.invitation_send(user_id=user_id)
+
+
+@shared_task(name="r4v.sweep_reminders")
+def sweep_reminders() -> int:
+    return reminders.reminders_sweep()

@@ -10,15 +10,26 @@ Program-cycle submissions, meetings and figures derive their access from their s
 platform through `platform_sector_q` / `platform_q`; there are no per-record permission rows.
 """
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from r4v.errors import NotAllowed
+from r4v.models import User
 
-from .models import Organization, Platform, PlatformSector, RoleAssignment
+from .models import (
+    CoCoordinatorDesignation,
+    CoLeadDesignation,
+    Organization,
+    PartnerMembership,
+    Platform,
+    PlatformSector,
+    RoleAssignment,
+)
 
 Role = RoleAssignment.Role
 
@@ -171,3 +182,140 @@ def change_notice_q(user) -> Q:
     if s.is_regional:
         return Q()
     return Q(co_lead__organization_id__in=s.focal_org_ids)
+
+
+# --- Parties ----------------------------------------------------------------------------------
+# The seed's program-cycle table names parties, not people: "cleared by the National Sector",
+# "drafted by the Regional Sectors". `holders` answers who they are *today* (a replaced
+# co-coordinator stops holding the party the day the designation ends; the successor starts
+# holding it the day theirs starts), `holds` whether one user is among them. Services, the
+# clearance workflow and the reminders all ask here instead of listing people themselves.
+
+
+class Party(StrEnum):
+    # The Regional Platform team (IOM/UNHCR, Panama): holders of the regional team role.
+    REGIONAL_PLATFORM = "regional_platform"
+    # A national or sub-regional platform's team.
+    PLATFORM = "platform"
+    # "Regional Sector": the co-coordinators of that sector on the Regional Platform.
+    REGIONAL_SECTOR = "regional_sector"
+    # "National Sector": the co-coordinators of that sector on that national/sub-regional platform.
+    NATIONAL_SECTOR = "national_sector"
+    # A co-lead organization, acting through its focal points.
+    CO_LEAD_ORGANIZATION = "co_lead_organization"
+    # The staff of the partner organizations of that sector on that platform.
+    SECTOR_PARTNERS = "sector_partners"
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a question is about: a platform, a catalogue sector on it, an organization.
+
+    Objects of other apps (tasks, meetings) say where they are by a `policy_where()` method,
+    so this module answers for them without importing them.
+    """
+
+    platform_id: int | None = None
+    sector_id: int | None = None
+    organization_id: int | None = None
+
+
+def where_of(obj) -> Where:
+    if isinstance(obj, Where):
+        return obj
+    hook = getattr(obj, "policy_where", None)
+    if callable(hook):
+        return hook()
+    if isinstance(obj, Platform):
+        return Where(platform_id=obj.pk)
+    if isinstance(obj, PlatformSector):
+        return Where(platform_id=obj.platform_id, sector_id=obj.sector_id)
+    if isinstance(obj, Organization):
+        return Where(organization_id=obj.pk)
+    if isinstance(obj, CoLeadDesignation):
+        return Where(
+            platform_id=obj.platform_sector.platform_id,
+            sector_id=obj.platform_sector.sector_id,
+            organization_id=obj.organization_id,
+        )
+    raise TypeError(f"{type(obj).__name__} does not say where it is (add policy_where()).")
+
+
+def _role_holders(role: str, **scope) -> QuerySet:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=RoleAssignment.objects.filter(role=role, revoked_at__isnull=True, **scope).values(
+            "user_id"
+        ),
+    )
+
+
+def _sector_coordinators(platform: Q, sector_id: int | None, on: datetime.date | None) -> QuerySet:
+    designations = CoCoordinatorDesignation.objects.current(on).filter(
+        platform,
+        co_lead__in=CoLeadDesignation.objects.current(on),
+        co_lead__platform_sector__sector_id=sector_id,
+        co_lead__platform_sector__is_active=True,
+    )
+    return User.objects.filter(is_active=True, pk__in=designations.values("person_id"))
+
+
+def holders(party: Party, where=None, *, on: datetime.date | None = None) -> QuerySet:
+    """The active users who are `party` for `where` (an object or a `Where`) on `on` (today)."""
+    w = where_of(where) if where is not None else Where()
+    match party:
+        case Party.REGIONAL_PLATFORM:
+            return _role_holders(Role.REGIONAL_TEAM)
+        case Party.PLATFORM:
+            return _role_holders(Role.PLATFORM_TEAM, platform_id=w.platform_id)
+        case Party.REGIONAL_SECTOR:
+            regional = Q(co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL)
+            return _sector_coordinators(regional, w.sector_id, on)
+        case Party.NATIONAL_SECTOR:
+            national = Q(co_lead__platform_sector__platform_id=w.platform_id) & ~Q(
+                co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL
+            )
+            return _sector_coordinators(national, w.sector_id, on)
+        case Party.CO_LEAD_ORGANIZATION:
+            return _role_holders(Role.CO_LEAD_FOCAL_POINT, organization_id=w.organization_id)
+        case Party.SECTOR_PARTNERS:
+            partners = PartnerMembership.objects.filter(
+                platform_sector__platform_id=w.platform_id,
+                platform_sector__sector_id=w.sector_id,
+                left_on__isnull=True,
+            )
+            return _role_holders(
+                Role.PARTNER_MEMBER, organization_id__in=partners.values("organization_id")
+            )
+    raise ValueError(f"Unknown party {party!r}")
+
+
+def holds(user, party: Party, where=None, *, on: datetime.date | None = None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return holders(party, where, on=on).filter(pk=user.pk).exists()
+
+
+# --- Allowed actions ----------------------------------------------------------------------------
+# "What may this user do to this object now?" for pages (which buttons) and the API
+# (`allowed_actions`). Each kind of object registers the one function that answers, next to
+# the rules it reads (change notices in sectors, tasks in program_cycle's workflow table).
+
+_ACTION_SOURCES: dict[type, Callable[[object, object], list[str]]] = {}
+
+
+def actions_source(model: type):
+    """Register `fn(user, obj) -> list[str]` as the answer for objects of `model`."""
+
+    def register(fn):
+        _ACTION_SOURCES[model] = fn
+        return fn
+
+    return register
+
+
+def allowed_actions(user, obj) -> list[str]:
+    for model in type(obj).__mro__:
+        if model in _ACTION_SOURCES:
+            return sorted(_ACTION_SOURCES[model](user, obj))
+    raise TypeError(f"No actions are registered for {type(obj).__name__}.")
