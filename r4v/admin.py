@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notification, User
+from .models import Notification, Reminder, User
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -139,8 +139,26 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "recipient", "created_at", "read_at", "emailed_at")
-    list_filter = ("emailed_at", "read_at")
+    # Failed e-mails (email_failed_at) are what the administrator looks for here.
+    list_display = (
+        "subject",
+        "recipient",
+        "created_at",
+        "read_at",
+        "emailed_at",
+        "email_attempts",
+        "email_failed_at",
+    )
+    list_filter = ("email_failed_at", "emailed_at", "read_at")
     list_select_related = ("recipient",)
     search_fields = ("subject", "recipient__email", "recipient__full_name")
     date_hierarchy = "created_at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("key", "recipient", "due_at", "sent_at", "skipped_at", "attempts", "failed_at")
+    list_filter = ("kind", "failed_at", "sent_at")
+    list_select_related = ("recipient",)
+    search_fields = ("key", "recipient__email")
+    date_hierarchy = "due_at"

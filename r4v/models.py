@@ -54,6 +54,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("en", "English"), ("es", "Español")],
         default="en",
     )
+
+    class EmailFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each message as it comes")
+        DAILY = "daily", _("One daily digest")
+
+    # The inbox is always immediate; this chooses only how the e-mail copies arrive.
+    email_frequency = models.CharField(
+        _("e-mails"),
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -96,8 +108,14 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    # Set when a worker claims the row for e-mail: at most one e-mail per notification.
+    # The e-mail copy goes through an outbox: a worker leases the row (email_next_try_at in
+    # the future), sends, then sets emailed_at. A failed send is tried again after a backoff,
+    # MAX_EMAIL_ATTEMPTS times, then email_failed_at shows it to the administrator.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_next_try_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_failed_at = models.DateTimeField(_("e-mail failed"), null=True, blank=True)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -107,7 +125,7 @@ class Notification(models.Model):
             # The outbox sweeper reads only the undelivered rows.
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(emailed_at__isnull=True),
+                condition=models.Q(emailed_at__isnull=True, email_failed_at__isnull=True),
                 name="notification_outbox_idx",
             ),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),

@@ -1,13 +1,20 @@
 """Writes of the core: people, the notification inbox and API tokens."""
 
+import datetime
 import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from .audit import save_audited
@@ -65,32 +72,115 @@ def _enqueue(task, *args, fallback: str) -> None:
         logger.warning("Could not enqueue %s%r; %s", task.name, args, fallback, exc_info=True)
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """E-mail one notification at most once; returns whether this call sent it.
+# How long a worker holds a notification it is e-mailing: longer than any SMTP timeout, so
+# a second worker never sends the same message while the first is still trying.
+EMAIL_LEASE = datetime.timedelta(minutes=10)
+EMAIL_BACKOFF = datetime.timedelta(minutes=1)
+MAX_EMAIL_ATTEMPTS = 6  # 1 + 2 + 4 + 8 + 16 minutes of retries: about half an hour
 
-    The claim is a filtered update that proceeds only when it changed exactly one row, so a
-    redelivered task, the sweeper and the on-commit task cannot send the same message twice.
+
+def _outbox(now: datetime.datetime):
+    """Notifications whose e-mail is due: not sent, not given up, not leased by a worker."""
+    return Notification.objects.filter(
+        Q(email_next_try_at__isnull=True) | Q(email_next_try_at__lte=now),
+        emailed_at__isnull=True,
+        email_failed_at__isnull=True,
+    )
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """E-mail one notification; returns whether this call sent it.
+
+    Late rather than never, and never twice: the row is leased by a filtered update that
+    proceeds only when it changed exactly one row (so the on-commit task, a redelivered task
+    and the sweeper cannot send it together) and marked sent only after the mail server
+    accepted it. A failure releases the lease for a retry after a backoff.
     """
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+    now = timezone.now()
+    claimed = (
+        _outbox(now)
+        .filter(pk=notification_id, recipient__email_frequency=User.EmailFrequency.IMMEDIATE)
+        .update(email_next_try_at=now + EMAIL_LEASE, email_attempts=F("email_attempts") + 1)
     )
     if claimed != 1:
-        return False
+        return False  # sent, leased by another worker, or waiting for the daily digest
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
     link = f"\n\n{settings.SITE_URL}{n.url}" if n.url else ""
-    with translation.override(n.recipient.preferred_language):
-        send_mail(n.subject, f"{n.body}{link}", None, [n.recipient.email])
+    try:
+        with translation.override(n.recipient.preferred_language):
+            send_mail(n.subject, f"{n.body}{link}", None, [n.recipient.email])
+    except Exception as error:
+        _email_failed(Notification.objects.filter(pk=n.pk), n.email_attempts, error, now)
+        return False
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now(), email_error="")
     return True
 
 
+def _email_failed(rows, attempts: int, error: Exception, now: datetime.datetime) -> None:
+    logger.warning("E-mail attempt %s failed: %s", attempts, error)
+    fields = {"email_error": f"{type(error).__name__}: {error}"[:2000]}
+    if attempts >= MAX_EMAIL_ATTEMPTS:
+        fields["email_failed_at"] = now
+    else:
+        fields["email_next_try_at"] = now + EMAIL_BACKOFF * 2 ** (attempts - 1)
+    rows.update(**fields)
+
+
 def notifications_deliver_pending(*, older_than_seconds: int = 30) -> int:
-    """Sweep undelivered notifications (the outbox); returns how many were sent now."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+    """Sweep the outbox: e-mail what is due and was not sent on commit; returns how many."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(seconds=older_than_seconds)
+    pending = _outbox(now).filter(
+        created_at__lte=cutoff, recipient__email_frequency=User.EmailFrequency.IMMEDIATE
+    )
     return sum(
         notification_deliver(notification_id=pk)
-        for pk in pending.values_list("pk", flat=True)[:500]
+        for pk in pending.order_by("created_at").values_list("pk", flat=True)[:500]
     )
+
+
+def notification_digests_send() -> int:
+    """One e-mail per daily-digest user with every message not yet e-mailed; returns how many."""
+    now = timezone.now()
+    users = User.objects.filter(
+        is_active=True,
+        email_frequency=User.EmailFrequency.DAILY,
+        pk__in=_outbox(now).values("recipient_id"),
+    )
+    return sum(_digest_send(user, now) for user in users)
+
+
+def _digest_send(user: User, now: datetime.datetime) -> bool:
+    with transaction.atomic():
+        # Lease exactly these rows; a digest run at the same moment skips them.
+        rows = list(
+            _outbox(now)
+            .filter(recipient=user)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at")
+        )
+        ids = [n.pk for n in rows]
+        claimed = (
+            _outbox(now)
+            .filter(pk__in=ids)
+            .update(email_next_try_at=now + EMAIL_LEASE, email_attempts=F("email_attempts") + 1)
+        )
+    if not claimed:
+        return False
+    with translation.override(user.preferred_language):
+        subject = _("R4V Coordination: %(count)s new messages") % {"count": len(rows)}
+        body = "\n\n".join(
+            f"- {n.subject}\n{n.body}" + (f"\n{settings.SITE_URL}{n.url}" if n.url else "")
+            for n in rows
+        )
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception as error:
+            attempts = max(n.email_attempts for n in rows) + 1
+            _email_failed(Notification.objects.filter(pk__in=ids), attempts, error, now)
+            return False
+    Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now(), email_error="")
+    return True
 
 
 def notification_mark_read(*, notification: Notification) -> None:
@@ -157,21 +247,23 @@ def invitation_send(*, user_id: int) -> bool:
     used), made when the e-mail is written, so no secret is stored. Someone who set a password
     meanwhile gets nothing.
     """
-    from .forms import PasswordResetForm
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
         return False
     site = urlsplit(settings.SITE_URL)
-    form = PasswordResetForm({"email": user.email})
-    form.is_valid()
+    context = {
+        "user": user,
+        "email": user.email,
+        "domain": site.netloc,
+        "site_name": site.netloc,
+        "protocol": site.scheme,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
     with translation.override(user.preferred_language):
-        form.save(
-            domain_override=site.netloc,
-            use_https=site.scheme == "https",
-            subject_template_name="registration/invitation_subject.txt",
-            email_template_name="registration/invitation_email.txt",
-        )
+        subject = render_to_string("registration/invitation_subject.txt", context)
+        body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
     return True
 
 

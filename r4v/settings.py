@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "r4v.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    # One e-mail a day with the messages of people who chose the daily digest.
+    "send-notification-digests": {
+        "task": "r4v.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # The reminder table (r4v.reminders): every reminder that is due, claimed row by row.
     # Every minute, so nothing is more than a minute late; a missed run is caught up.
     "sweep-reminders": {

@@ -21,3 +21,8 @@ def send_invitation(user_id: int) -> bool:
 @shared_task(name="r4v.sweep_reminders")
 def sweep_reminders() -> int:
     return reminders.reminders_sweep()
+
+
+@shared_task(name="r4v.send_notification_digests")
+def send_notification_digests() -> int:
+    return services.notification_digests_send()

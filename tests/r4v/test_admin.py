@@ -4,9 +4,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from r4v.models import User
+from r4v.models import Reminder, User
 from sectors import services
 from sectors.models import ChangeNotice, Organization, RoleAssignment
 
@@ -57,7 +58,10 @@ def test_every_model_is_registered_and_every_audited_one_has_the_history_button(
 def test_administrator_opens_the_list_record_and_history_of_every_model(
     client, world, personas, notice
 ):
-    # given
+    # given: a row of every model, a reminder too
+    Reminder.objects.create(
+        kind="sectors.term_ending", target_id=1, key="example", due_at=timezone.now()
+    )
     client.force_login(personas["admin"])
     # when / then
     for model in project_models():
