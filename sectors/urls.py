@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import notices, public, structure
+from .views import directory, notices, public, structure
 
 app_name = "sectors"
 
@@ -13,6 +13,13 @@ urlpatterns = [
         "platforms/<slug:platform>/sectors/<slug:sector>/", public.sector_page, name="sector-page"
     ),
     path("organizations/<int:pk>/", public.organization_detail, name="organization-detail"),
+    path("contacts/", directory.contact_directory, name="contact-directory"),
+    path(
+        "contacts/r4v-contacts.csv", directory.contact_directory_csv, name="contact-directory-csv"
+    ),
+    path(
+        "contacts/r4v-contacts.vcf", directory.contact_directory_vcf, name="contact-directory-vcf"
+    ),
     # --- Managing the structure (roles; see sectors.policy) -------------------------------------
     path("manage/", notices.manage_home, name="manage-home"),
     path("manage/organizations/", structure.organization_list, name="organization-manage-list"),
