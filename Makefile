@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint messages schema bench clean
+.PHONY: run test install lint messages schema bench bench-pages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (Django 6.1); found " + sys.version.split()[0] + ". Install Python 3.12 or set PYTHON=/path/to/python3.12.")'
@@ -55,8 +55,13 @@ messages: install
 schema: install
 	DEBUG=1 $(BIN)/python manage.py spectacular --file var/schema.yml --validate --fail-on-warn
 
-# Queries and latency per page and endpoint on the database `make run` seeded (prints figures).
+# The load harness (scripts/bench/run.py): gunicorn + PostgreSQL + a generated dataset, each
+# endpoint against its floor in the same run, driven by wrk (Debian). Prints the table, writes
+# var/bench/latest.json. `bench-pages`: queries and in-process latency on the demo database.
 bench: install
+	$(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
+
+bench-pages: install
 	DEBUG=1 $(BIN)/python scripts/bench_pages.py
 
 clean:

@@ -1,0 +1,234 @@
+"""The load harness: the product under gunicorn against its floors, measured in the same run.
+
+    make bench                      # 3 rounds x 5 s per endpoint, 8 connections
+    .venv/bin/python scripts/bench/run.py --rounds 1 --duration 2   # a quick look
+
+It creates (once) a PostgreSQL database `r4v_bench` (BENCH_DATABASE_URL) with a generated
+dataset of realistic size (scripts/bench/dataset.py), starts gunicorn with 4 sync workers on
+127.0.0.1 with the harness's settings (the product plus floor views that exist only here), and
+drives each endpoint with `wrk` (Debian package) from a second process: fixed connections,
+fixed duration, endpoints interleaved over several rounds. It prints, per endpoint, the median
+req/s, p50 and p99 latency, queries per request, bytes, and the ratio to the endpoint's floor
+measured in the same run, and writes var/bench/latest.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.bench.settings"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-else-0123456789abcdef")
+BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/r4v_bench")
+os.environ["DATABASE_URL"] = BENCH_DB
+
+# name -> (path, floor name). A floor is measured like any endpoint; its own floor is None.
+# Every capability adds its pages and endpoints here.
+ENDPOINTS: dict[str, tuple[str, str | None]] = {
+    "plain Django constant": ("/bench/plain/", None),
+    "DRF constant": ("/bench/drf/", "plain Django constant"),
+    "hand-written platform-sectors": ("/bench/hand/platform-sectors/?limit=50", None),
+    "hand-written platforms": ("/bench/hand/platforms/", None),
+    "bare template platform page": ("/bench/template/platform/colombia/", None),
+    "API platform-sectors ?limit=50": (
+        "/api/v1/platform-sectors/?limit=50",
+        "hand-written platform-sectors",
+    ),
+    "API platforms": ("/api/v1/platforms/", "hand-written platforms"),
+    "API sectors": ("/api/v1/sectors/", "hand-written platforms"),
+    "API organizations ?limit=50": ("/api/v1/organizations/?limit=50", "hand-written platforms"),
+    "API countries": ("/api/v1/countries/", "hand-written platforms"),
+    "page home": ("/", "plain Django constant"),
+    "page platforms": ("/platforms/", "plain Django constant"),
+    "page platform Colombia": ("/platforms/colombia/", "bare template platform page"),
+    "page sector catalogue": ("/sectors/", "plain Django constant"),
+    "page sector Peru Health": ("/platforms/peru/sectors/health/", "bare template platform page"),
+    "page contact directory": ("/contacts/?platform=peru", "plain Django constant"),
+}
+
+
+def _setup_database() -> dict:
+    import django
+    import psycopg2
+    from django.core.management import call_command
+
+    name = BENCH_DB.rsplit("/", 1)[1]
+    admin = psycopg2.connect(BENCH_DB.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    django.setup()
+    from scripts.bench import dataset
+
+    sizes = dataset.ensure()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return sizes
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "r4v.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/plain/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def _probe(base: str, path: str) -> dict:
+    """One request: status, body bytes, queries (the harness's middleware counts them)."""
+    try:
+        response = urllib.request.urlopen(base + path, timeout=10)
+    except urllib.error.HTTPError as error:
+        response = error
+    with response:
+        body = response.read()
+        return {
+            "status": response.status,
+            "bytes": len(body),
+            "queries": int(response.headers.get("X-Bench-Queries", -1)),
+        }
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def _wrk(url: str, duration: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--only", default="", help="regex: measure only matching endpoints (and their floors)"
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
+
+    sizes = _setup_database()
+    endpoints = {name: spec for name, spec in ENDPOINTS.items() if re.search(args.only, name)}
+    for _path, floor in list(endpoints.values()):
+        while floor and floor not in endpoints:
+            endpoints[floor] = ENDPOINTS[floor]
+            floor = ENDPOINTS[floor][1]
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_gunicorn(port, args.workers)
+    try:
+        probes = {name: _probe(base, path) for name, (path, _floor) in endpoints.items()}
+        for name, probe in probes.items():
+            if probe["status"] != 200:
+                raise SystemExit(f"{name}: HTTP {probe['status']}")
+        runs = {name: [] for name in endpoints}
+        for round_no in range(args.rounds):
+            for name, (path, _floor) in endpoints.items():
+                runs[name].append(_wrk(base + path, args.duration, args.connections))
+            print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    results = {}
+    for name, (path, floor) in endpoints.items():
+        rounds = runs[name]
+        results[name] = {
+            "path": path,
+            "floor": floor,
+            "rps": statistics.median(r["rps"] for r in rounds),
+            "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+            "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
+            "non_2xx": sum(r["non_2xx"] for r in rounds),
+            **{k: probes[name][k] for k in ("queries", "bytes")},
+        }
+    for result in results.values():
+        floor = result["floor"]
+        floor_rps = results[floor]["rps"] if floor else 0
+        result["ratio"] = round(result["rps"] / floor_rps, 2) if floor_rps else 1.0
+
+    machine = f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+    header = (
+        f"{'endpoint':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
+        f"{'bytes':>8} {'ratio':>6} {'errors':>6}  floor"
+    )
+    print(
+        f"\n{time.strftime('%Y-%m-%d')} · {machine} · gunicorn {args.workers} sync workers · "
+        f"wrk {args.connections} connections · {args.rounds} rounds x {args.duration} s · {sizes}"
+    )
+    print(header)
+    for name, r in results.items():
+        print(
+            f"{name:34} {r['rps']:8.0f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['queries']:7} "
+            f"{r['bytes']:8} {r['ratio']:6.2f} {r['non_2xx']:6}  {r['floor'] or '—'}"
+        )
+    out = ROOT / "var" / "bench" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(
+            {
+                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "machine": machine,
+                "dataset": sizes,
+                "args": vars(args),
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwritten: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from r4v.urls import urlpatterns as product
+
+from . import views
+
+urlpatterns = [
+    path("bench/plain/", views.plain_constant),
+    path("bench/drf/", views.DrfConstant.as_view()),
+    path("bench/hand/platform-sectors/", views.hand_platform_sectors),
+    path("bench/hand/platforms/", views.hand_platforms),
+    path("bench/template/platform/<slug:code>/", views.template_platform),
+    *product,
+]
