@@ -431,7 +431,10 @@ def _toggle_sector(request, platform) -> None:
 
 
 def _sector_history(ps, co_leads, partners) -> list:
-    """The newest changes of a sector and of its designations and partners: four queries."""
+    """The newest changes of a sector and of its designations and partners.
+
+    Paged in the database: four to eight queries, however long the history.
+    """
     co_lead_orgs = {c.pk: c.organization for c in co_leads}
     people = {cc.pk: cc.person for c in co_leads for cc in c.all_co_coordinators}
     partner_orgs = {p.pk: p.organization for p in partners}
@@ -473,11 +476,14 @@ def _sector_history(ps, co_leads, partners) -> list:
 def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
     """The newest `limit` rows of a history queryset, and the row before each record's oldest.
 
-    Two queries whatever the length of the history. Without the predecessors, the oldest row
-    of each record on the page would show no changes, as if it were the record's creation.
+    Without the predecessors, the oldest row of each record on the page would show no changes,
+    as if it were the record's creation. One query while the whole history fits in `limit`
+    (every predecessor is then loaded already), two once it does not, whatever its length.
     """
     order = ("-history_date", "-history_id")
     newest = list(versions.select_related("history_user").order_by(*order)[:limit])
+    if len(newest) < limit:
+        return newest, []
     oldest = {}
     for row in newest:
         oldest[row.id] = row  # newest first, so the last row kept for a record is its oldest
