@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint messages schema bench bench-pages clean
+.PHONY: run serve test install lint messages schema bench bench-pages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (Django 6.1); found " + sys.version.split()[0] + ". Install Python 3.12 or set PYTHON=/path/to/python3.12.")'
@@ -23,22 +23,26 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 # The site at http://$(HOST):$(PORT) with a Celery worker and beat. No DATABASE_URL/REDIS_URL:
-# SQLite in var/ and kombu's filesystem broker in var/broker/. Ctrl-C stops all three.
+# SQLite in var/ and kombu's filesystem broker in var/broker/. The three run under honcho
+# (Procfile, scripts/run.py), their lines prefixed in this terminal; Ctrl-C or closing the
+# terminal stops all three. `make serve` starts them again without reloading the demo data.
+SERVE := $(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
+run serve: export DEBUG = 1
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_structure
-	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving http://$(HOST):$(PORT)  (worker and beat logs: var/worker.log, var/beat.log)"
-	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=1 $(BIN)/celery -A r4v worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
-	DEBUG=1 $(BIN)/celery -A r4v beat --loglevel=INFO > var/beat.log 2>&1 & \
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(SERVE) --check-port
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_structure
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)  (Ctrl-C stops the site, the worker and beat)"
+	@$(SERVE)
+
+serve:
+	@$(SERVE)
 
 # The whole suite. CI sets DATABASE_URL and REDIS_URL to PostgreSQL and Redis; without them
 # it runs on SQLite and the filesystem broker.
+# The suite collects the static files it serves itself (tests/conftest.py).
 test: install
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-used-anywhere-else-0123456789abcdef} \
-	  $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-used-anywhere-else-0123456789abcdef} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -171,7 +171,13 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy Django sees plain HTTP; the header the proxy sets says what
+    # the browser used, so SECURE_SSL_REDIRECT does not loop and secure cookies are sent. Trust it
+    # only where a proxy sets it and drops the client's own; with none in front, set it empty.
+    _proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+    )
 
 # --- E-mail (Django 6.1 MAILERS) ----------------------------------------------------------------
 # Every notification is also stored in the in-app inbox, so nothing depends on delivery.

@@ -11,6 +11,9 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from kombu import pools
 from rest_framework.test import APIClient
 
@@ -74,6 +77,24 @@ def tasks_stay_in_this_process():
     yield
     celery_app.conf.update(saved)
     reset_celery_producer()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files_collected(tmp_path_factory):
+    """The static files, collected once per run into a temporary folder and hashed as in production.
+
+    Pages name static files through the manifest (`{% static %}` answers the hashed name), so every
+    test that renders a page needs one. Collecting here lets a plain `pytest` run in a fresh
+    checkout, and no test reads a stale `staticfiles/`. Django's manifest storage gives the same
+    names and manifest as WhiteNoise's; WhiteNoise's compression would add ten seconds and no test
+    reads the compressed copies. Subprocesses that serve static files get this folder as STATIC_ROOT.
+    """
+    root = tmp_path_factory.mktemp("staticfiles")
+    manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": manifest}}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield root
 
 
 @pytest.fixture(autouse=True)

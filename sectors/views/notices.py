@@ -7,7 +7,6 @@ Reads come from `sectors.selectors` (404 for what the user may not see), permiss
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from r4v.errors import DomainError
 from r4v.models import Notification
+from r4v.paging import paginate
 from r4v.services import (
     api_token_regenerate,
     api_token_revoke,
@@ -94,9 +94,7 @@ def change_notice_list(request):
         notices = notices.filter(status=status)
     else:
         status = ""
-    page = Paginator(notices.order_by("-filed_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, notices.order_by("-filed_at", "-pk"), per_page=PAGE_SIZE)
     scope = policy.scope_of(request.user)
     context = {
         "page": page,
@@ -260,9 +258,7 @@ def inbox(request):
             return redirect(notification.url)
         page = request.POST.get("page", "")
         return redirect(reverse("sectors:inbox") + (f"?page={page}" if page.isdigit() else ""))
-    page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, mine.order_by("-created_at", "-pk"), per_page=PAGE_SIZE)
     unread = mine.filter(read_at__isnull=True).count()
     return render(request, "sectors/manage/inbox.html", {"page": page, "unread": unread})
 

@@ -17,9 +17,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
+from r4v.paging import paginate
 
 from .. import policy, selectors, services
 from ..forms.structure import (
@@ -206,21 +206,13 @@ def history(request, model: str, pk: int):
     if model_class is None:
         raise Http404
     record = model_class.objects.filter(pk=pk).first()
-    try:
-        page = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page = 1
-    start = (page - 1) * HISTORY_PER_PAGE
-    # One row more than the page: the predecessor of the page's oldest row, for its diff, and
-    # the sign that an older page exists.
-    rows = list(
-        model_class.history.filter(id=pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[start : start + HISTORY_PER_PAGE + 1]
-    )
-    if record is None and not rows:
+    versions = model_class.history.filter(id=pk).order_by("-history_date", "-history_id")
+    page = paginate(request, versions, per_page=HISTORY_PER_PAGE)
+    if record is None and not page.paginator.count:
         raise Http404
-    has_older = len(rows) > HISTORY_PER_PAGE
+    # The page's rows and one more, the predecessor of its oldest row, for that row's diff.
+    start = page.offset
+    rows = list(versions.select_related("history_user")[start : start + HISTORY_PER_PAGE + 1])
     records = history_rows(rows)[:HISTORY_PER_PAGE]
     return render(
         request,
@@ -232,7 +224,6 @@ def history(request, model: str, pk: int):
             "model_name": model_class._meta.verbose_name,
             "records": records,
             "page": page,
-            "has_older": has_older,
         },
     )
 
@@ -250,10 +241,8 @@ def organization_list(request):
             organizations = organizations.filter(kind=kind)
         if q := filters.cleaned_data["q"].strip():
             organizations = organizations.filter(Q(name__icontains=q) | Q(acronym__icontains=q))
-    page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    page = paginate(request, organizations, per_page=ORGANIZATIONS_PER_PAGE)
+    context = {"filters": filters, "page": page}
     if request.htmx:
         return render(request, "sectors/manage/_organization_table.html", context)
     return render(request, "sectors/manage/organization_list.html", context)
@@ -442,7 +431,10 @@ def _toggle_sector(request, platform) -> None:
 
 
 def _sector_history(ps, co_leads, partners) -> list:
-    """The newest changes of a sector and of its designations and partners: four queries."""
+    """The newest changes of a sector and of its designations and partners.
+
+    Paged in the database: four to eight queries, however long the history.
+    """
     co_lead_orgs = {c.pk: c.organization for c in co_leads}
     people = {cc.pk: cc.person for c in co_leads for cc in c.all_co_coordinators}
     partner_orgs = {p.pk: p.organization for p in partners}
@@ -463,15 +455,51 @@ def _sector_history(ps, co_leads, partners) -> list:
             lambda row: _("Partner: %(org)s") % {"org": partner_orgs.get(row.id, f"#{row.id}")},
         ),
     ]
-    rows = []
+    shown, predecessors = [], []
     for queryset, label in sources:
-        for row in queryset.select_related("history_user"):
+        newest, older = _newest_with_predecessors(queryset, SECTOR_HISTORY_ROWS)
+        for row in newest:
             row.record_label = label(row)
             row.record_url = reverse(
                 "sectors:history", kwargs={"model": HISTORY_SLUGS[row.instance_type], "pk": row.id}
             )
-            rows.append(row)
-    return history_rows(rows)[:SECTOR_HISTORY_ROWS]
+        shown += newest
+        predecessors += older
+    # The newest rows of all four sources are among the newest of each; the predecessors only
+    # give the oldest of them their diffs.
+    history_rows(shown + predecessors)
+    return sorted(shown, key=lambda r: (r.history_date, r.history_id), reverse=True)[
+        :SECTOR_HISTORY_ROWS
+    ]
+
+
+def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
+    """The newest `limit` rows of a history queryset, and the row before each record's oldest.
+
+    Without the predecessors, the oldest row of each record on the page would show no changes,
+    as if it were the record's creation. One query while the whole history fits in `limit`
+    (every predecessor is then loaded already), two once it does not, whatever its length.
+    """
+    order = ("-history_date", "-history_id")
+    newest = list(versions.select_related("history_user").order_by(*order)[:limit])
+    if len(newest) < limit:
+        return newest, []
+    oldest = {}
+    for row in newest:
+        oldest[row.id] = row  # newest first, so the last row kept for a record is its oldest
+    wanted = [row.history_id for row in oldest.values() if row.history_type != "+"]
+    if not wanted:
+        return newest, []
+    history = versions.model._default_manager
+    before = history.filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+        id=OuterRef("id"),
+    ).order_by(*order)
+    predecessor_ids = history.filter(history_id__in=wanted).values(
+        previous=Subquery(before.values("history_id")[:1])
+    )
+    return newest, list(history.filter(history_id__in=predecessor_ids))
 
 
 @login_required

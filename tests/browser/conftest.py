@@ -56,7 +56,7 @@ def live_server():
 
     That handler looks files up by their source names, so it answers 404 for the hashed names
     that the manifest storage puts in pages. Without it WhiteNoise serves the collected files,
-    as it does in production (`make test` runs collectstatic first).
+    as it does in production (the suite collects them first: tests/conftest.py).
     """
     server = LiveServer("localhost", start=False)
     server.thread.static_handler = _no_static_handler

@@ -29,12 +29,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _get(url: str):
+def _get(url: str, *, via_tls_proxy: bool = True):
+    """GET `url`, as the TLS-terminating proxy in front of gunicorn forwards a browser's request."""
+    request = urllib.request.Request(url)
+    if via_tls_proxy:
+        request.add_header("X-Forwarded-Proto", "https")
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        return opener.open(url, timeout=10)
+        return opener.open(request, timeout=10)
     except urllib.error.HTTPError as response:
         return response
+
+
+def env_example() -> dict[str, str]:
+    """The variables `.env.example` sets, as docker compose's env_file reads them."""
+    found = {}
+    for line in (BASE_DIR / ".env.example").read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            found[name.strip()] = value.strip()
+    return found
+
+
+# What the README asks a deployment to replace in `.env.example`.
+REPLACED_PLACEHOLDERS = {
+    "SECRET_KEY": "production-like-key-for-the-deploy-check-0123456789-abcdefghijklmnop",
+    "SMTP_HOST": "smtp.example.org",
+}
 
 
 @pytest.fixture
@@ -44,12 +65,16 @@ def gunicorn(world):
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the test database is in-memory SQLite; CI runs this on PostgreSQL")
     port = _free_port()
+    # The documented production example (HTTPS redirect, trusted X-Forwarded-Proto), served on
+    # the test database and the static files that the suite collected.
     env = {
         **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "deployment-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        **env_example(),
+        **REPLACED_PLACEHOLDERS,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "STATIC_ROOT": str(settings.STATIC_ROOT),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "r4v.wsgi:application", "--workers", "1"]
@@ -95,6 +120,21 @@ def test_gunicorn_serves_pages_static_files_and_the_api_with_debug_off(gunicorn)
     manage = _get(gunicorn + "/manage/")
     assert manage.status == 302
     assert manage.headers["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_the_tls_proxy_plain_http_is_redirected_to_https(gunicorn):
+    # when: a request that reached the proxy over plain HTTP (it forwards no https claim)
+    response = _get(gunicorn + "/sectors/", via_tls_proxy=False)
+    # then
+    assert response.status == 301
+    assert response.headers["Location"] == "https://127.0.0.1:{}/sectors/".format(
+        gunicorn.rsplit(":", 1)[1]
+    )
+    # and over HTTPS the browser is told to stay on it for a year
+    secure = _get(gunicorn + "/sectors/")
+    assert secure.status == 200
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_compose_runs_web_worker_and_beat_from_one_image_on_postgres_and_redis():
@@ -143,6 +183,35 @@ def _check_deploy(**overrides) -> subprocess.CompletedProcess:
 def test_production_settings_pass_check_deploy_with_no_warning():
     result = _check_deploy()
     assert result.returncode == 0, result.stderr
+
+
+def _check_deploy_with_env_example(**replaced) -> subprocess.CompletedProcess:
+    example = env_example()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in example and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**env, **example, **replaced},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_env_example_passes_check_deploy_once_its_placeholders_are_replaced():
+    result = _check_deploy_with_env_example(**REPLACED_PLACEHOLDERS)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_env_example_as_shipped_fails_check_deploy_only_on_its_placeholders():
+    result = _check_deploy_with_env_example()
+    # then: the placeholder key and the missing SMTP host, and nothing else
+    assert result.returncode != 0
+    found = set(re.findall(r"\(([a-z0-9_]+\.[EW]\d{3})\)", result.stderr))
+    assert found == {"security.W009", "mail.E001"}, result.stderr
 
 
 @pytest.mark.parametrize(
