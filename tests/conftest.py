@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from kombu import pools
 from rest_framework.test import APIClient
 
@@ -74,6 +75,13 @@ def tasks_stay_in_this_process():
     yield
     celery_app.conf.update(saved)
     reset_celery_producer()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Log-in lockouts and API throttles count in the shared cache (Redis, or files in var/),
+    # which outlives a test.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from r4v.models import User
+from r4v.services import api_token_create
 from sectors import services
 from sectors.models import ChangeNotice, Organization, RoleAssignment
 
@@ -59,6 +60,7 @@ def test_administrator_opens_the_list_record_and_history_of_every_model(
 ):
     # given
     client.force_login(personas["admin"])
+    api_token_create(user=personas["partner"], name="Dashboard")
     # when / then
     for model in project_models():
         assert client.get(url(model, "changelist")).status_code == 200, model
