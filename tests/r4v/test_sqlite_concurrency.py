@@ -49,6 +49,8 @@ def write(i):
                 format="json",
             )
             statuses.append(response.status_code)
+            if response.status_code != 201:
+                errors.append(response.content.decode()[:300])
     except OperationalError as error:
         errors.append(str(error))
     finally:
@@ -82,6 +84,7 @@ def test_concurrent_writes_on_sqlite_never_fail_with_database_is_locked(tmp_path
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         # The on-commit notifications stay in the process, off the developer's var/broker.
         CELERY_BROKER_URL="memory://",
+        ALLOWED_HOSTS="testserver",
         PYTHONPATH=str(Path(settings.BASE_DIR)),
     )
     # when: twenty users write at the same instant, three times each
@@ -96,7 +99,7 @@ def test_concurrent_writes_on_sqlite_never_fail_with_database_is_locked(tmp_path
     # then
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome["errors"] == []
+    assert outcome["errors"][:3] == []
     assert outcome["statuses"] == [201] * (WRITERS * 3)
     assert outcome["organizations"] == WRITERS * 3
     assert outcome["journal_mode"] == "wal"
