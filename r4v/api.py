@@ -1,7 +1,8 @@
 """The one API router: every app registers its viewsets here; and the token endpoint."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -100,6 +101,15 @@ class TokenObtainView(APIView):
                 ),
             ),
         },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                description=_("Seconds to wait before trying again."),
+                response=[429],
+            )
+        ],
         auth=[],
     )
     def post(self, request):

@@ -239,6 +239,9 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
+        # Past MAX_ENTRIES the file cache deletes a third of its entries at random, locks
+        # included: well above what a machine serving one region's staff ever holds.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 
