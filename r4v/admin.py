@@ -7,13 +7,23 @@ keep roles, object permissions and notifications consistent.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notification, Reminder, User
+from .forms import LockoutMixin
+from .models import ApiToken, Notification, Reminder, User
+from .services import api_token_revoke_all
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin's log-in counts failures and locks out like the site's (r4v.lockout)."""
+
+
+admin.site.login_form = AdminLoginForm
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -121,6 +131,13 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ("full_name",)
     filter_horizontal = ()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A deactivated account's tokens end now, so reactivating it does not revive them.
+        # (A new password set here ends them too: r4v.tokens.RevokeTokensOnPasswordChange.)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_token_revoke_all(user=obj, reason="account deactivated")
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version is rebuilt with the *current* password hash (the history leaves it
         # out), so the password is not shown there at all.
@@ -162,3 +179,17 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_select_related = ("recipient",)
     search_fields = ("key", "recipient__email")
     date_hierarchy = "due_at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens as their owners see them (never the key); deleting one revokes it."""
+
+    list_display = ("name", "prefix", "user", "created_at", "expires_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__email", "user__full_name")
+    exclude = ("digest",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Django's own rule (the delete permission), which ReadOnlyAdmin switches off.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

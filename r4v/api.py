@@ -1,10 +1,9 @@
 """The one API router: every app registers its viewsets here; and the token endpoint."""
 
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
@@ -13,6 +12,12 @@ from rest_framework.views import APIView
 
 from sectors import api as sectors_api
 from sectors.serializers import ErrorSerializer
+
+from .lockout import LoginLocked, login_authenticate
+from .services import api_token_create
+
+# The name of a token asked for without one.
+DEFAULT_TOKEN_NAME = "api"
 
 
 class PublicAPIRootView(APIRootView):
@@ -39,10 +44,23 @@ router.register("change-notices", sectors_api.ChangeNoticeViewSet, basename="cha
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        default=DEFAULT_TOKEN_NAME,
+        help_text=_(
+            "What the token is for. A new token with a name you already use replaces that "
+            "token, so give each script its own name."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    token = serializers.CharField(
+        help_text=_("Send it as `Authorization: Token <token>`. Shown once: it is not stored.")
+    )
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text=_("After this the token stops working."))
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -51,8 +69,18 @@ class TokenThrottle(AnonRateThrottle):
     rate = "10/minute"
 
 
+class LoginLockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "login_locked"
+
+    def __init__(self, locked: LoginLocked):
+        super().__init__(locked.message)
+        # DRF's handler turns `wait` into the Retry-After header.
+        self.wait = locked.retry_after
+
+
 class TokenObtainView(APIView):
-    """Exchange an e-mail and password for the user's API token (the same one on every call)."""
+    """Exchange an e-mail and password for a new API token, valid for a limited time."""
 
     # No session authentication here: the endpoint is for scripts, and it must not need CSRF.
     authentication_classes = []
@@ -66,22 +94,37 @@ class TokenObtainView(APIView):
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description=_("Wrong e-mail or password.")),
             429: OpenApiResponse(
-                ErrorSerializer, description=_("Too many attempts; wait a minute.")
+                ErrorSerializer,
+                description=_(
+                    "Too many attempts from this address, or too many failed log-ins for "
+                    "this account; the Retry-After header says how many seconds to wait."
+                ),
             ),
         },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                description=_("Seconds to wait before trying again."),
+                response=[429],
+            )
+        ],
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            username=serializer.validated_data["email"],
-            password=serializer.validated_data["password"],
-        )
+        data = serializer.validated_data
+        try:
+            user = login_authenticate(request, email=data["email"], password=data["password"])
+        except LoginLocked as locked:
+            raise LoginLockedOut(locked) from None
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with this e-mail and password.")]}
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = api_token_create(user=user, name=data["name"])
+        body = {"token": key, "name": token.name, "expires_at": token.expires_at}
+        # 200, not 201: scripts written against the first version of this endpoint check for it.
+        return Response(TokenSerializer(body).data)

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 
+from .lockout import LoginLocked, login_authenticate
 from .models import User
-from .services import SYSTEM_EMAIL, api_token_revoke
+from .services import SYSTEM_EMAIL
 
 
 class BootstrapMixin:
@@ -52,22 +54,46 @@ class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
         )
 
 
-class RevokeTokensMixin:
-    """A new password also ends the user's API token (OWASP ASVS: credentials change together).
+class LockoutMixin:
+    """Log-in through `r4v.lockout`: failures counted, and a clear message while locked out.
 
-    Django already logs out the user's other sessions, through the session's password hash.
+    For Django's AuthenticationForm and the admin's; the same `clean` otherwise.
     """
 
-    def save(self, commit=True):
-        user = super().save(commit)
-        if commit:
-            api_token_revoke(user=user)
-        return user
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = login_authenticate(self.request, email=email, password=password)
+            except LoginLocked as locked:
+                raise forms.ValidationError(locked.message, code="locked") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
-class SetPasswordForm(BootstrapMixin, RevokeTokensMixin, auth_forms.SetPasswordForm):
+class AuthenticationForm(LockoutMixin, auth_forms.AuthenticationForm):
     pass
 
 
-class PasswordChangeForm(BootstrapMixin, RevokeTokensMixin, auth_forms.PasswordChangeForm):
+# A new password also ends the user's API tokens: r4v.tokens.RevokeTokensOnPasswordChange,
+# which Django calls from every path that saves a password, these forms included.
+class SetPasswordForm(BootstrapMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class ApiTokenForm(BootstrapForm):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_(
+            "Say what uses it, e.g. “Health dashboard”. A new token with a taken name "
+            "replaces the old one."
+        ),
+    )

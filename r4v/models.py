@@ -97,6 +97,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class ApiToken(models.Model):
+    """A key with which a script acts as its owner on the API; only a digest of it is stored.
+
+    The key is shown once, when it is created. `prefix` is its public first part: it finds the
+    row and tells the owner which key is which; the rest is checked against `digest`.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    # SHA-256 of the whole key, hex. The key is 256 random bits, so a plain hash is enough:
+    # salting and stretching protect guessable passwords, not random keys.
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            # The owner tells tokens apart by name; a new token with a taken name replaces it.
+            models.UniqueConstraint("user", Lower("name"), name="api_token_name_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
 class Notification(models.Model):
     """One message in a user's in-app inbox; e-mail is a copy, so nothing depends on delivery."""
 

@@ -15,10 +15,12 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from django.utils.translation import ngettext
 
+from . import tokens
 from .audit import save_audited
-from .models import Notification, User
+from .errors import DomainError
+from .models import ApiToken, Notification, User
 
 logger = logging.getLogger(__name__)
 
@@ -196,14 +198,71 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def api_token_regenerate(*, user: User) -> Token:
-    """One token per user: a new key replaces the old one, which stops working at once."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API key for `user`, named; returns the token and the key, which is not stored.
+
+    A token with the same name (in any case) is replaced, so a script that asks again gets a
+    fresh key and leaves no stale one behind. Expired tokens go at the same time.
+    """
+    # Lock the owner: two requests at once must not both pass the count below.
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Give the token a name."), code="invalid", field="name")
+    now = timezone.now()
+    mine = ApiToken.objects.filter(user=user)
+    mine.filter(expires_at__lte=now).delete()
+    mine.filter(name__iexact=name).delete()
+    limit = settings.API_TOKENS_PER_USER
+    if mine.count() >= limit:
+        raise DomainError(
+            ngettext(
+                "You have %(count)d token, the most allowed; revoke one first.",
+                "You have %(count)d tokens, the most allowed; revoke one first.",
+                limit,
+            )
+            % {"count": limit},
+            code="too_many_tokens",
+            field="name",
+        )
+    new = tokens.key_generate()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=new.prefix,
+        digest=new.digest,
+        created_at=now,
+        expires_at=now + timezone.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+    )
+    logger.info("API token %s created for user %s", token.prefix, user.pk)
+    return token, new.key
 
 
-def api_token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """End one of the user's own tokens; False when it is not theirs (or already gone)."""
+    deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if deleted:
+        logger.info("API token %s of user %s revoked by its owner", token_id, user.pk)
+    return bool(deleted)
+
+
+def api_token_revoke_all(*, user: User, reason: str) -> int:
+    """End every token of the user (a new password, a deactivated account)."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    if deleted:
+        logger.info("%d API token(s) of user %s revoked: %s", deleted, user.pk, reason)
+    return deleted
+
+
+# How stale "last used" may be: writing it on every request would make each read a write.
+LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
 
 
 def person_get_or_create(

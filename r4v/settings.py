@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -100,6 +99,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a web server (the embedded default serves several threads and a worker):
+    # WAL lets readers work beside the one writer; the busy timeout makes a writer wait for
+    # the lock instead of failing; IMMEDIATE takes the write lock when a transaction begins,
+    # so two transactions that read and then write queue up instead of deadlocking (SQLite
+    # answers a deferred transaction's upgrade with "database is locked" at once, whatever
+    # the timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ----------------------------------------------------------------------------
@@ -124,7 +137,23 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule on the password: Django tells every validator when a password is saved
+    # (any form, the admin, `changepassword`, `set_password` + `save` anywhere), which makes
+    # this the one place where a new password ends the user's API tokens.
+    {"NAME": "r4v.tokens.RevokeTokensOnPasswordChange"},
 ]
+# API tokens: a key lives this long, then the owner creates a new one.
+API_TOKEN_LIFETIME_DAYS = 90
+API_TOKENS_PER_USER = 10
+# Log-in lockout (r4v/lockout.py), counted in the default cache, which all workers share:
+# this many failures within the window lock the account, or the client address, for the
+# cool-off. The address limit is higher: an office behind one address has many people.
+LOGIN_LOCKOUT = {
+    "ACCOUNT_FAILURES": 5,
+    "ADDRESS_FAILURES": 20,
+    "WINDOW_SECONDS": 15 * 60,
+    "COOL_OFF_SECONDS": 15 * 60,
+}
 # ASVS L2: 12 hours absolute at most; Django's default is two weeks.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 
@@ -207,10 +236,19 @@ else:
 
 # --- Cache ------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds the log-in lockout and the API throttles, so every worker process must
+# read the same one: Redis, or on the embedded default files in var/ (local memory would
+# give each gunicorn worker, and the Celery worker, counts of its own).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        # Past MAX_ENTRIES the file cache deletes a third of its entries at random, locks
+        # included: well above what a machine serving one region's staff ever holds.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
 }
 
 # --- Celery -------------------------------------------------------------------------------------
@@ -268,7 +306,7 @@ REST_FRAMEWORK = {
     # Deny by default: every viewset names the permission it needs.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "r4v.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -11,7 +11,11 @@ from .api import TokenObtainView, router
 urlpatterns = [
     path("", home, name="home"),
     path("", include("sectors.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=forms.AuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from kombu import pools
@@ -95,6 +96,13 @@ def static_files_collected(tmp_path_factory):
     with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield root
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Log-in lockouts and API throttles count in the shared cache (Redis, or files in var/),
+    # which outlives a test.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ Reads come from `sectors.selectors` (404 for what the user may not see), permiss
 `sectors.policy`, writes from the services.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from r4v.errors import DomainError
+from r4v.forms import ApiTokenForm
 from r4v.models import Notification
 from r4v.paging import paginate
 from r4v.services import (
-    api_token_regenerate,
+    api_token_create,
     api_token_revoke,
     notification_mark_read,
     notifications_mark_all_read,
@@ -269,22 +270,38 @@ def inbox(request):
 @never_cache
 @login_required
 def api_token(request):
-    token = Token.objects.filter(user=request.user).first()
+    form = ApiTokenForm()
     new_key = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
-            api_token_revoke(user=request.user)
-            messages.success(request, _("Your API token was revoked; it no longer works."))
+            token_id = request.POST.get("token", "")
+            # Someone else's token, or one already gone, answers the same 404.
+            if not token_id.isdigit() or not api_token_revoke(
+                user=request.user, token_id=int(token_id)
+            ):
+                raise Http404
+            messages.success(request, _("The token was revoked; it no longer works."))
             return redirect("sectors:api-token")
         if action != "generate":
             return HttpResponseBadRequest(_("Invalid request."))
-        token = api_token_regenerate(user=request.user)
-        # Shown in this response only; the page never shows the key again.
-        new_key = token.key
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, new_key = api_token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                # Shown in this response only; the key is not stored, so never again.
+                form = ApiTokenForm()
     context = {
-        "token": token,
+        "form": form,
+        "tokens": request.user.api_tokens.order_by("-created_at"),
+        "now": timezone.now(),
         "new_key": new_key,
         "example_url": request.build_absolute_uri(reverse("api-root")) + "platform-sectors/",
+        "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
     }
     return render(request, "sectors/manage/token.html", context)

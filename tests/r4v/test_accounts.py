@@ -6,15 +6,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from r4v.services import (
-    api_token_regenerate,
-    invitation_send,
-    person_get_or_create,
-    system_user,
-)
+from r4v.services import invitation_send, person_get_or_create, system_user
 
 from ..factories import PASSWORD, UserFactory
 
@@ -125,37 +118,6 @@ def test_a_logged_in_user_changes_their_password(client, db):
     assert response.url == reverse("password_change_done")
     assert authenticate(email="ana@example.org", password=NEW_PASSWORD) == user
     assert client.get(reverse("password_change_done")).status_code == 200
-
-
-@pytest.mark.parametrize("how", ["change", "reset"])
-def test_a_new_password_ends_the_api_token(client, db, mailoutbox, how):
-    # given
-    user = UserFactory(email="ana@example.org")
-    token = api_token_regenerate(user=user)
-    assert api_for_token(token.key).get("/api/v1/change-notices/").status_code == 200
-    # when
-    if how == "change":
-        client.force_login(user)
-        client.post(
-            reverse("password_change"),
-            {
-                "old_password": PASSWORD,
-                "new_password1": NEW_PASSWORD,
-                "new_password2": NEW_PASSWORD,
-            },
-        )
-    else:
-        client.post(reverse("password_reset"), {"email": user.email})
-        _choose_password(client, _link(mailoutbox[0]))
-    # then
-    assert not Token.objects.filter(user=user).exists()
-    assert api_for_token(token.key).get("/api/v1/change-notices/").status_code == 401
-
-
-def api_for_token(key: str) -> APIClient:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
 
 
 def test_the_account_pages_answer_in_spanish(client, db):
