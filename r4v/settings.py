@@ -170,6 +170,11 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/Panama")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# With DEBUG off, collectstatic writes each file under a name carrying its content hash, plus a
+# gzip copy; WhiteNoise serves the copy to browsers that accept it and sends hashed names with
+# `max-age=315360000, public, immutable` (ten years: a changed file gets a new name). Unhashed
+# names keep WhiteNoise's 60 s, as nothing would bust their cache. tests/browser/test_phone.py
+# checks both on the wire. With DEBUG on, files are served as edited, uncached.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
