@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,9 @@ class Terminal:
 
     def __init__(self, checkout: Path, port: int, marker: str):
         self.output = b""
-        self.pid, self.fd = pty.fork()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: make, in the terminal's session
             os.chdir(checkout)
             os.execvpe("make", _make_serve(checkout, port), _environment(marker))
@@ -144,6 +147,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(checkout):
+    # pytest may run threads (the browser tests' live server); the forked child only execs, so
+    # forkpty's warning about locks held by other threads does not apply.
     marker = uuid.uuid4().hex
     term = Terminal(checkout, _free_port(), marker)
     term.marker = marker
