@@ -140,6 +140,8 @@ class PersonData(NamedTuple):
 
 COORDINATOR_LOGIN = "co-coordinator"
 
+ROSA = PersonData("rosa.aguilar", "Rosa Aguilar", Gender.WOMAN, True, True)
+
 # (regional sector, designating co-lead, person): genders and languages vary on purpose. Health
 # passes every people rule; Protection, Education and Food Security each have a co-coordinator
 # who works in one language only; Food Security has one recorded gender (not judged); Child
@@ -175,16 +177,8 @@ DEMO_CO_COORDINATORS = (
         PersonData("daniela.moreno", "Daniela Moreno", Gender.WOMAN, True, True),
     ),
     ("integration", AMAZONIA, PersonData("jean.louis", "Jean Louis", Gender.MAN, False, True)),
-    (
-        "child-protection",
-        ANDES,
-        PersonData("rosa.aguilar", "Rosa Aguilar", Gender.WOMAN, True, True),
-    ),
-    (
-        "child-protection",
-        VOCES,
-        PersonData("rosa.aguilar", "Rosa Aguilar", Gender.WOMAN, True, True),
-    ),
+    ("child-protection", ANDES, ROSA),
+    ("child-protection", VOCES, ROSA),
 )
 
 # (platform, sector, partner organization)
