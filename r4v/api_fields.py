@@ -156,7 +156,10 @@ def _query_int(request, name: str, *, minimum: int, maximum: int) -> int | None:
     if len(values) > 1:
         raise ValidationError({name: [_("Give this parameter once.")]})
     value = values[0]
-    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
+    # Length first: int() refuses strings of more than 4,300 digits with a ValueError.
+    if not (value.isascii() and value.isdigit() and len(value) <= 19) or not (
+        minimum <= int(value) <= maximum
+    ):
         raise ValidationError(
             {
                 name: [
@@ -169,18 +172,18 @@ def _query_int(request, name: str, *, minimum: int, maximum: int) -> int | None:
 
 
 class Pagination(pagination.LimitOffsetPagination):
-    """`?limit=&offset=`, each given at most once and in range, or a 400 naming it.
+    """`?limit=&offset=`, each given at most once and a whole number, or a 400 naming it.
 
     DRF falls back to the default on a bad value and reads the last of repeated ones, so a
-    client's mistake pages silently wrong.
+    client's mistake pages silently wrong. A limit above `max_limit` is capped, as in DRF.
     """
 
     # The whole structure is a few hundred rows; a cap keeps one request from asking for more.
     max_limit = 500
 
     def get_limit(self, request):
-        limit = _query_int(request, self.limit_query_param, minimum=1, maximum=self.max_limit)
-        return self.default_limit if limit is None else limit
+        limit = _query_int(request, self.limit_query_param, minimum=1, maximum=MAX_ID)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
 
     def get_offset(self, request):
         offset = _query_int(request, self.offset_query_param, minimum=0, maximum=MAX_ID)
@@ -188,10 +191,14 @@ class Pagination(pagination.LimitOffsetPagination):
 
     def get_schema_operation_parameters(self, view):
         bounds = {
-            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.limit_query_param: {"minimum": 1, "maximum": MAX_ID},
             self.offset_query_param: {"minimum": 0, "maximum": MAX_ID},
         }
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"].update(bounds[parameter["name"]])
+            if parameter["name"] == self.limit_query_param:
+                parameter["description"] = _(
+                    "Number of results to return per page (at most %(max)d)."
+                ) % {"max": self.max_limit}
         return parameters
