@@ -278,8 +278,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The badge would load an image from the public validator, which the CSP refuses.
-    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # Four models have a `kind` choice field; each enum gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
