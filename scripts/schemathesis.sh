@@ -101,7 +101,7 @@ PY
 )"
 
 run() {
-    "$BIN/schemathesis" run "$base/api/v1/schema/?format=json" \
+    "$BIN/schemathesis" --config-file scripts/schemathesis.toml run "$base/api/v1/schema/?format=json" \
         --checks not_a_server_error,status_code_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing \
         --max-examples "$EXAMPLES" --seed "$SEED" --workers 2 \
@@ -109,8 +109,9 @@ run() {
 }
 
 status=0
-echo "== schemathesis: anonymous"
-run || status=1
+# Anonymous writes all answer 401 before reading their input; the token run covers them.
+echo "== schemathesis: anonymous reads"
+run --include-method GET || status=1
 echo "== schemathesis: with a Regional Platform team token"
 run -H "Authorization: Token $token" || status=1
 if [[ $status -ne 0 ]]; then
