@@ -7,7 +7,8 @@
 #
 # Usage: scripts/schemathesis.sh   (CI calls it from .ci/run; DATABASE_URL/REDIS_URL as there)
 # SCHEMATHESIS_EXAMPLES (default 10) cases per operation and phase; SCHEMATHESIS_SEED (default
-# 20260101) makes a run reproducible: set another to explore further.
+# 20260101) makes a run reproducible: set another to explore further. SCHEMATHESIS_PHASES
+# (default coverage,fuzzing): coverage is the slow, thorough one (every boundary of the schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,7 +104,7 @@ PY
 run() {
     "$BIN/schemathesis" --config-file scripts/schemathesis.toml run "$base/api/v1/schema/?format=json" \
         --checks not_a_server_error,status_code_conformance,response_schema_conformance \
-        --phases examples,coverage,fuzzing \
+        --phases "${SCHEMATHESIS_PHASES:-coverage,fuzzing}" \
         --max-examples "$EXAMPLES" --seed "$SEED" --workers 2 \
         --suppress-health-check all --no-color "$@"
 }
