@@ -314,10 +314,18 @@ REST_FRAMEWORK = {
         "r4v.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # DRF's parsers, with a JSON parser that answers 400 where DRF's raises (deep nesting,
+    # lone surrogates).
+    "DEFAULT_PARSER_CLASSES": [
+        "r4v.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "r4v.api_fields.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the error body on every refusal an operation can answer.
+    "DEFAULT_SCHEMA_CLASS": "r4v.api_errors.AutoSchema",
     "EXCEPTION_HANDLER": "r4v.api_errors.exception_handler",
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }

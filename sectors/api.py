@@ -11,37 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
+
+from r4v.api_fields import Pagination
 
 from . import filters, selectors, services
 from . import serializers as s
 from .models import Country, PlatformSector
 from .policy import Action
-
-
-class Pagination(LimitOffsetPagination):
-    # The whole structure is a few hundred rows; a cap keeps one request from asking for more.
-    max_limit = 500
-
-
-_ERROR_MEANINGS = {
-    400: _("Invalid input; `errors` names the fields."),
-    401: _("Not logged in: send `Authorization: Token <key>`."),
-    403: _("You may see this but not do this to it."),
-    404: _("Not found, or outside your scope."),
-}
-
-
-def _errors(*codes: int) -> dict:
-    return {
-        code: OpenApiResponse(s.ErrorSerializer, description=_ERROR_MEANINGS[code])
-        for code in codes
-    }
 
 
 def _input(serializer_class, request, **context) -> dict:
@@ -153,7 +134,6 @@ class PlatformSectorViewSet(
         responses={
             201: s.PlatformSectorSerializer,
             200: s.PlatformSectorSerializer,
-            **_errors(400, 401, 403),
         },
     )
     def create(self, request, *args, **kwargs):
@@ -170,7 +150,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Update the sector page (purpose)"),
         request=s.PlatformSectorPageInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         platform_sector = self.get_object()
@@ -187,7 +167,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Deactivate a sector on a platform"),
         request=s.ReasonInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, *args, **kwargs):
@@ -204,7 +184,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Record the co-lead selection procedure"),
         request=s.SelectionProcedureInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     @action(detail=True, methods=["post"], url_path="selection-procedure")
     def selection_procedure(self, request, *args, **kwargs):
@@ -238,7 +218,7 @@ class OrganizationViewSet(
     @extend_schema(
         summary=_("Add an organization"),
         request=s.OrganizationCreateInput,
-        responses={201: s.OrganizationSerializer, **_errors(400, 401, 403)},
+        responses={201: s.OrganizationSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(s.OrganizationCreateInput, request)
@@ -248,7 +228,7 @@ class OrganizationViewSet(
     @extend_schema(
         summary=_("Change an organization"),
         request=s.OrganizationUpdateInput,
-        responses={200: s.OrganizationSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.OrganizationSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         organization = self.get_object()
@@ -281,7 +261,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("Designate a co-lead organization"),
         request=s.CoLeadDesignateInput,
-        responses={201: s.CoLeadSerializer, **_errors(400, 401, 403)},
+        responses={201: s.CoLeadSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -295,7 +275,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("End a co-lead designation and the co-coordinators it designated"),
         request=s.DesignationEndInput,
-        responses={200: s.CoLeadSerializer, **_errors(400, 401, 404)},
+        responses={200: s.CoLeadSerializer},
     )
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
@@ -331,7 +311,7 @@ class CoCoordinatorViewSet(
             "be a current co-lead of the sector."
         ),
         request=s.CoCoordinatorDesignateInput,
-        responses={201: s.CoCoordinatorSerializer, **_errors(400, 401, 403)},
+        responses={201: s.CoCoordinatorSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -362,7 +342,7 @@ class CoCoordinatorViewSet(
     @extend_schema(
         summary=_("End a co-coordinator designation"),
         request=s.DesignationEndInput,
-        responses={200: s.CoCoordinatorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.CoCoordinatorSerializer},
     )
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
@@ -392,7 +372,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary=_("Add a partner organization to a sector"),
         request=s.PartnerAddInput,
-        responses={201: s.PartnerSerializer, **_errors(400, 401, 403)},
+        responses={201: s.PartnerSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -406,7 +386,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary=_("Record that a partner left the sector"),
         request=s.PartnerRemoveInput,
-        responses={200: s.PartnerSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PartnerSerializer},
     )
     @action(detail=True, methods=["post"])
     def remove(self, request, *args, **kwargs):
@@ -439,7 +419,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("File a change notice"),
         request=s.ChangeNoticeFileInput,
-        responses={201: s.ChangeNoticeSerializer, **_errors(400, 401, 403)},
+        responses={201: s.ChangeNoticeSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(s.ChangeNoticeFileInput, request)
@@ -455,7 +435,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Acknowledge a change notice"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, *args, **kwargs):
@@ -464,7 +444,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Apply a change notice to the designations"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, *args, **kwargs):
@@ -473,7 +453,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Decline a change notice"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, *args, **kwargs):

@@ -94,10 +94,71 @@ def test_the_schema_documents_refusals_with_the_error_shape(schema):
     # when
     responses = schema["paths"]["/api/v1/co-leads/"]["post"]["responses"]
     # then
-    assert sorted(responses) == ["201", "400", "401", "403"]
+    assert sorted(responses) == ["201", "400", "401", "403", "409"]
     assert responses["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/v1/organizations/", "get", ["200", "400", "401"]),
+        ("/api/v1/organizations/{id}/", "get", ["200", "401", "404"]),
+        ("/api/v1/organizations/{id}/", "patch", ["200", "400", "401", "403", "404", "409"]),
+        ("/api/v1/change-notices/{id}/apply/", "post", ["200", "400", "401", "403", "404", "409"]),
+        ("/api/v1/auth/token/", "post", ["200", "400", "409", "429"]),
+    ],
+)
+def test_the_schema_documents_the_refusals_each_operation_can_answer(schema, path, method, codes):
+    # when
+    responses = schema["paths"][path][method]["responses"]
+    # then: a public read names 401 because a wrong token is refused there too
+    assert sorted(responses) == codes
+
+
+def test_every_refusal_in_the_schema_has_the_error_body(schema):
+    # when
+    bodies = {
+        (path, method, code): response["content"]["application/json"]["schema"]
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if code >= "400"
+    }
+    # then
+    assert len(bodies) > 100
+    assert set(map(str, bodies.values())) == {str({"$ref": "#/components/schemas/Error"})}
+    assert sorted(schema["components"]["schemas"]["Error"]["required"]) == ["code", "detail"]
+
+
+def test_the_schema_describes_empty_and_missing_values_as_they_are_returned(schema):
+    # given
+    shapes = schema["components"]["schemas"]
+    # when
+    website = shapes["Organization"]["properties"]["website"]
+    parents = [shapes[name]["properties"]["parent"] for name in ("Sector", "SectorBrief")]
+    incoming_email = shapes["ChangeNotice"]["properties"]["incoming_email"]
+    incoming_gender = shapes["ChangeNotice"]["properties"]["incoming_gender"]
+    # then: "" is no URI and no e-mail; a sector without a parent has null
+    assert (website["type"], "format" in website) == ("string", False)
+    assert [p["nullable"] for p in parents] == [True, True]
+    assert (incoming_email["type"], "format" in incoming_email) == ("string", False)
+    assert {"$ref": "#/components/schemas/BlankEnum"} in incoming_gender["oneOf"]
+
+
+def test_the_schema_bounds_ids_and_page_parameters(schema):
+    # when
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/co-leads/"]["get"]["parameters"]
+    }
+    co_lead_input = schema["components"]["schemas"]["CoLeadDesignateInputRequest"]["properties"]
+    # then
+    bigint = 2**63 - 1
+    assert parameters["organization"] == {"type": "integer", "minimum": 1, "maximum": bigint}
+    assert parameters["offset"] == {"type": "integer", "minimum": 0, "maximum": bigint}
+    assert co_lead_input["organization"] == {"type": "integer", "minimum": 1, "maximum": bigint}
+    assert co_lead_input["platform_sector"]["type"] == "integer"
 
 
 def test_the_schema_never_offers_a_login_e_mail_in_public_shapes(schema):
