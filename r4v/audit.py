@@ -27,4 +27,6 @@ def locked[M: models.Model](model: type[M] | models.QuerySet, pk) -> M:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("locked() must be called inside the service's transaction.")
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
-    return queryset.select_for_update().get(pk=pk)
+    # `of=("self",)`: a queryset with select_related would otherwise lock the joined rows
+    # too, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return queryset.select_for_update(of=("self",)).get(pk=pk)

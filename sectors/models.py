@@ -397,6 +397,14 @@ class CoCoordinatorDesignation(Term):
         return self.co_lead.organization
 
 
+class PartnerQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Partners on `on` (today by default): joined, and not yet left (a future `left_on`
+        keeps the organization a partner until that day, as `ended_on` does a designation)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+
+
 class PartnerMembership(models.Model):
     """An organization taking part in a sector on a platform."""
 
@@ -412,6 +420,7 @@ class PartnerMembership(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

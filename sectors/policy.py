@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from r4v.errors import NotAllowed
 from r4v.models import User
 
 from .models import (
+    ChangeNotice,
     CoCoordinatorDesignation,
     CoLeadDesignation,
     Organization,
@@ -226,28 +228,37 @@ def where_of(obj) -> Where:
     hook = getattr(obj, "policy_where", None)
     if callable(hook):
         return hook()
-    if isinstance(obj, Platform):
-        return Where(platform_id=obj.pk)
-    if isinstance(obj, PlatformSector):
-        return Where(platform_id=obj.platform_id, sector_id=obj.sector_id)
-    if isinstance(obj, Organization):
-        return Where(organization_id=obj.pk)
-    if isinstance(obj, CoLeadDesignation):
-        return Where(
-            platform_id=obj.platform_sector.platform_id,
-            sector_id=obj.platform_sector.sector_id,
-            organization_id=obj.organization_id,
-        )
+    match obj:
+        case Platform():
+            return Where(platform_id=obj.pk)
+        case PlatformSector():
+            return Where(platform_id=obj.platform_id, sector_id=obj.sector_id)
+        case Organization():
+            return Where(organization_id=obj.pk)
+        case CoLeadDesignation() | PartnerMembership():
+            return Where(
+                platform_id=obj.platform_sector.platform_id,
+                sector_id=obj.platform_sector.sector_id,
+                organization_id=obj.organization_id,
+            )
+        case CoCoordinatorDesignation() | ChangeNotice():
+            return where_of(obj.co_lead)
     raise TypeError(f"{type(obj).__name__} does not say where it is (add policy_where()).")
 
 
-def _role_holders(role: str, **scope) -> QuerySet:
-    return User.objects.filter(
-        is_active=True,
-        pk__in=RoleAssignment.objects.filter(role=role, revoked_at__isnull=True, **scope).values(
-            "user_id"
-        ),
-    )
+def _role_holders(role: str, on: datetime.date | None, *scope: Q, **scope_fields) -> QuerySet:
+    assignments = RoleAssignment.objects.filter(*scope, role=role, **scope_fields)
+    if on is None:
+        assignments = assignments.filter(revoked_at__isnull=True)
+    else:
+        # Roles are granted and revoked at an instant; "on a day" means at the end of it.
+        end_of_day = timezone.make_aware(
+            datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
+        )
+        assignments = assignments.filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gte=end_of_day), granted_at__lt=end_of_day
+        )
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id"))
 
 
 def _sector_coordinators(platform: Q, sector_id: int | None, on: datetime.date | None) -> QuerySet:
@@ -260,14 +271,33 @@ def _sector_coordinators(platform: Q, sector_id: int | None, on: datetime.date |
     return User.objects.filter(is_active=True, pk__in=designations.values("person_id"))
 
 
+def _co_lead_focal_points(w: Where, on: datetime.date | None) -> QuerySet:
+    """Focal points of one organization; with a sector, only while it co-leads that sector."""
+    organizations = Q()
+    if w.sector_id is not None:
+        co_leads = CoLeadDesignation.objects.current(on).filter(
+            platform_sector__platform_id=w.platform_id,
+            platform_sector__sector_id=w.sector_id,
+            platform_sector__is_active=True,
+        )
+        organizations = Q(organization_id__in=co_leads.values("organization_id"))
+    elif w.organization_id is None:
+        return User.objects.none()
+    if w.organization_id is not None:
+        organizations &= Q(organization_id=w.organization_id)
+    return _role_holders(Role.CO_LEAD_FOCAL_POINT, on, organizations)
+
+
 def holders(party: Party, where=None, *, on: datetime.date | None = None) -> QuerySet:
     """The active users who are `party` for `where` (an object or a `Where`) on `on` (today)."""
     w = where_of(where) if where is not None else Where()
     match party:
         case Party.REGIONAL_PLATFORM:
-            return _role_holders(Role.REGIONAL_TEAM)
+            return _role_holders(Role.REGIONAL_TEAM, on, platform__kind=Platform.Kind.REGIONAL)
         case Party.PLATFORM:
-            return _role_holders(Role.PLATFORM_TEAM, platform_id=w.platform_id)
+            if w.platform_id is None:
+                return User.objects.none()
+            return _role_holders(Role.PLATFORM_TEAM, on, platform_id=w.platform_id)
         case Party.REGIONAL_SECTOR:
             regional = Q(co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL)
             return _sector_coordinators(regional, w.sector_id, on)
@@ -277,15 +307,15 @@ def holders(party: Party, where=None, *, on: datetime.date | None = None) -> Que
             )
             return _sector_coordinators(national, w.sector_id, on)
         case Party.CO_LEAD_ORGANIZATION:
-            return _role_holders(Role.CO_LEAD_FOCAL_POINT, organization_id=w.organization_id)
+            return _co_lead_focal_points(w, on)
         case Party.SECTOR_PARTNERS:
-            partners = PartnerMembership.objects.filter(
+            partners = PartnerMembership.objects.current(on).filter(
                 platform_sector__platform_id=w.platform_id,
                 platform_sector__sector_id=w.sector_id,
-                left_on__isnull=True,
+                platform_sector__is_active=True,
             )
             return _role_holders(
-                Role.PARTNER_MEMBER, organization_id__in=partners.values("organization_id")
+                Role.PARTNER_MEMBER, on, organization_id__in=partners.values("organization_id")
             )
     raise ValueError(f"Unknown party {party!r}")
 
