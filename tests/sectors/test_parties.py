@@ -142,7 +142,7 @@ def test_a_role_is_held_on_the_days_between_its_grant_and_its_revocation(world, 
     assignment = services._role_grant(
         user=member, role=Role.REGIONAL_TEAM, platform=world.regional, by=system_user()
     )
-    june = timezone.make_aware(datetime.datetime(2026, 6, 1, 9))
+    june = datetime.datetime(2026, 6, 1, 9, tzinfo=timezone.get_current_timezone())
     RoleAssignment.objects.filter(pk=assignment.pk).update(
         granted_at=june, revoked_at=june + datetime.timedelta(days=19)
     )
