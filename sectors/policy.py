@@ -8,9 +8,20 @@ granted and revoked only by `sectors.services.role_grant` / `role_revoke`.
 
 Program-cycle submissions, meetings and figures derive their access from their sector or
 platform through `platform_sector_q` / `platform_q`; there are no per-record permission rows.
+
+Decisions:
+- The Regional Platform team is one thing: the active holders of the Regional Platform team
+  role (`holders(Party.REGIONAL_PLATFORM)`). It has the rights (`Scope.is_regional`) and it
+  gets the notices (change notices filed, terms ending). The platform-team role is refused on
+  the Regional Platform, so no one has the rights without the notices.
+- Administrators (superusers) may do everything the team may (`Scope.is_regional`), but they
+  are not "the team": notices addressed to the Regional Platform do not go to them, and a
+  clearance step that needs the Regional Platform is not done by an administrator's role
+  alone. An administrator who works for the team holds the team role as well.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -56,6 +67,24 @@ class Action(StrEnum):
     DECIDE_CHANGE_NOTICE = "decide_change_notice"
     VIEW_GOVERNANCE = "view_governance"
     VIEW_HISTORY = "view_history"
+    # A sector's internal pages (its set-up page read-only, later its meetings and tasks):
+    # everyone who takes part in it, not only those who run it. See SECTOR_INTERNAL below.
+    VIEW_SECTOR_INTERNAL = "view_sector_internal"
+
+
+# Who grants and revokes each role (MANAGE_ROLES with the role, or an assignment, as obj).
+# The administrator and the Regional Platform team roles are the keys to everything else,
+# so only administrators hand them out; the regional team gives every other role. Platform
+# teams give none: focal-point and partner roles are held for an organization across every
+# platform, so they are not one platform's to give.
+ROLE_GIVERS: dict[str, str] = {
+    Role.ADMINISTRATOR: "admin",
+    Role.REGIONAL_TEAM: "admin",
+    Role.PLATFORM_TEAM: "regional",
+    Role.CO_COORDINATOR: "regional",
+    Role.CO_LEAD_FOCAL_POINT: "regional",
+    Role.PARTNER_MEMBER: "regional",
+}
 
 
 @dataclass(frozen=True)
@@ -102,12 +131,10 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     managed = _ids(user, "sectors.manage_platform", Platform)
-    regional_ids = frozenset(
-        Platform.objects.filter(kind=Platform.Kind.REGIONAL).values_list("pk", flat=True)
-    )
-    # Managing the Regional Platform is what makes someone Regional Platform team: the
-    # regional team oversees every platform's structure.
-    is_regional = user.is_superuser or bool(managed & regional_ids)
+    # One definition of the Regional Platform team: the holders of its role (see the module
+    # docstring), who oversee every platform's structure. Administrators act with the same
+    # rights without being the team.
+    is_regional = user.is_superuser or holds(user, Party.REGIONAL_PLATFORM)
     if is_regional:
         managed = frozenset(Platform.objects.values_list("pk", flat=True))
     scope = Scope(
@@ -135,9 +162,39 @@ def _platform_id_of(obj) -> int | None:
     return None
 
 
+def _may_give(s: Scope, obj) -> bool:
+    if obj is None:  # may open the roles pages at all
+        return s.is_regional
+    role = obj.role if isinstance(obj, RoleAssignment) else obj
+    return s.is_admin if ROLE_GIVERS.get(role) == "admin" else s.is_regional
+
+
+def _takes_part_q(s: Scope, prefix: str = "") -> Q:
+    """Sectors the user takes part in without running them: as partner staff or co-lead focal
+    point, while their organization is a partner or a current co-lead there."""
+    q = Q(pk__in=[])
+    if s.member_org_ids:
+        partnered = PartnerMembership.objects.current().filter(organization_id__in=s.member_org_ids)
+        q |= Q(**{f"{prefix}pk__in": partnered.values("platform_sector_id")})
+    if s.focal_org_ids:
+        co_led = CoLeadDesignation.objects.current().filter(organization_id__in=s.focal_org_ids)
+        q |= Q(**{f"{prefix}pk__in": co_led.values("platform_sector_id")})
+    return q
+
+
 def can(user, action: Action, obj=None) -> bool:
     s = scope_of(user)
     match action:
+        case Action.VIEW_SECTOR_INTERNAL:
+            if not isinstance(obj, PlatformSector):
+                return False
+            if can(user, Action.EDIT_SECTOR_PAGE, obj):
+                return True
+            if not (s.member_org_ids or s.focal_org_ids):
+                return False
+            return PlatformSector.objects.filter(_takes_part_q(s), pk=obj.pk).exists()
+        case Action.MANAGE_ROLES:
+            return _may_give(s, obj)
         case Action.MANAGE_SECTOR:
             return _platform_id_of(obj) in s.managed_platform_ids
         case Action.EDIT_SECTOR_PAGE:
@@ -149,7 +206,6 @@ def can(user, action: Action, obj=None) -> bool:
             return s.is_regional or (obj is not None and obj.organization_id in s.focal_org_ids)
         case (
             Action.MANAGE_ORGANIZATIONS
-            | Action.MANAGE_ROLES
             | Action.DECIDE_CHANGE_NOTICE
             | Action.VIEW_GOVERNANCE
             | Action.VIEW_HISTORY
@@ -175,6 +231,10 @@ def platform_sector_q(user, action: Action, prefix: str = "") -> Q:
         return platform
     if action == Action.EDIT_SECTOR_PAGE:
         return platform | Q(**{f"{prefix}pk__in": s.coordinated_sector_ids})
+    if action == Action.VIEW_SECTOR_INTERNAL:
+        return (
+            platform | Q(**{f"{prefix}pk__in": s.coordinated_sector_ids}) | _takes_part_q(s, prefix)
+        )
     return Q(pk__in=[])
 
 
@@ -324,6 +384,19 @@ def holds(user, party: Party, where=None, *, on: datetime.date | None = None) ->
     if user is None or not user.is_authenticated:
         return False
     return holders(party, where, on=on).filter(pk=user.pk).exists()
+
+
+def focal_points_by_organization() -> defaultdict[int, list]:
+    """`holders(Party.CO_LEAD_ORGANIZATION, organization)` for every organization, one query."""
+    by_organization = defaultdict(list)
+    assignments = RoleAssignment.objects.filter(
+        role=Role.CO_LEAD_FOCAL_POINT,
+        revoked_at__isnull=True,
+        user__in=_role_holders(Role.CO_LEAD_FOCAL_POINT, None),
+    ).select_related("user")
+    for assignment in assignments:
+        by_organization[assignment.organization_id].append(assignment.user)
+    return by_organization
 
 
 # --- Allowed actions ----------------------------------------------------------------------------

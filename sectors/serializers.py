@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from r4v.models import User
 
+from . import policy
 from .models import (
     ChangeNotice,
     CoCoordinatorDesignation,
@@ -25,6 +26,7 @@ from .models import (
     PlatformSector,
     Sector,
 )
+from .services import NOTICE_DECISIONS
 
 # --- Errors (the body r4v.api_errors writes), for the schema ----------------------------------
 
@@ -296,6 +298,15 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
     outgoing = CoCoordinatorBriefSerializer(read_only=True, allow_null=True)
     filed_by = PersonBriefSerializer(read_only=True)
     decided_by = PersonBriefSerializer(read_only=True, allow_null=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_("The decisions you may take on this notice now (POST to each one's URL).")
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(NOTICE_DECISIONS)))
+    )
+    def get_allowed_actions(self, notice: ChangeNotice) -> list[str]:
+        return policy.allowed_actions(self.context["request"].user, notice)
 
     class Meta:
         model = ChangeNotice
@@ -317,6 +328,7 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
             "filed_at",
             "decided_by",
             "decision_comment",
+            "allowed_actions",
         ]
         read_only_fields = fields
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from r4v.audit import save_audited
+from r4v.audit import locked, save_audited
 from r4v.errors import DomainError
 from r4v.models import User
-from r4v.services import notification_send, person_get_or_create
+from r4v.services import SYSTEM_EMAIL, notification_send, person_get_or_create
 
 from . import policy
 from .governance import TERM_WARNING_DAYS
@@ -35,7 +35,7 @@ from .models import (
     RoleAssignment,
     Sector,
 )
-from .policy import Action
+from .policy import Action, Party
 
 Role = RoleAssignment.Role
 
@@ -43,6 +43,15 @@ Role = RoleAssignment.Role
 def _check_term(term_start: datetime.date, term_end: datetime.date | None) -> None:
     if term_end is not None and term_end < term_start:
         raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+
+def _check_organization_active(organization: Organization) -> None:
+    # The pages offer active organizations only; the API takes any id, so the rule is here.
+    if not organization.is_active:
+        raise ValidationError(
+            {"organization": _("%(org)s is inactive.") % {"org": organization}},
+            code="inactive_organization",
+        )
 
 
 def _check_ended_on(designation, ended_on: datetime.date) -> None:
@@ -54,14 +63,44 @@ def _check_ended_on(designation, ended_on: datetime.date) -> None:
 # --- Roles ------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def role_grant(*, user: User, role: str, by: User, **scope) -> RoleAssignment:
     """Give `user` a role on a scope (platform=, platform_sector= or organization=)."""
-    policy.require(by, Action.MANAGE_ROLES)
+    policy.require(by, Action.MANAGE_ROLES, role)
     return _role_grant(user=user, role=role, by=by, **scope)
 
 
+@transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
-    policy.require(by, Action.MANAGE_ROLES)
+    """End a role, keeping at least one administrator and the revoker's own last role."""
+    policy.require(by, Action.MANAGE_ROLES, assignment)
+    assignment = locked(RoleAssignment.objects.select_related("user"), assignment.pk)
+    if assignment.revoked_at is not None:
+        return assignment
+    if assignment.role == Role.ADMINISTRATOR:
+        # Lock every administrator's account row: two administrators revoking each other at
+        # once are serialized, and the second sees that the first is gone. The system user
+        # (commands, tasks) cannot log in, so it does not count.
+        others = list(
+            User.objects.select_for_update()
+            .filter(is_active=True, is_superuser=True)
+            .exclude(pk=assignment.user_id)
+            .exclude(email=SYSTEM_EMAIL)
+            .values_list("pk", flat=True)
+        )
+        if not others:
+            raise DomainError(
+                _("This is the last administrator; make someone else administrator first."),
+                code="last_administrator",
+            )
+    if assignment.user_id == by.pk and not (
+        RoleAssignment.objects.filter(user=by, revoked_at__isnull=True)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise DomainError(
+            _("This is your last role; ask someone else to revoke it."), code="own_last_role"
+        )
     return _role_revoke(assignment=assignment, by=by)
 
 
@@ -83,6 +122,11 @@ def _role_grant(
         raise ValidationError(
             {"platform": _("The Regional Platform team role is held on the Regional Platform.")}
         )
+    if role == Role.PLATFORM_TEAM and platform is not None and platform.is_regional:
+        # One definition of the Regional Platform team (sectors.policy): its own role.
+        raise ValidationError(
+            {"role": _("On the Regional Platform, give the Regional Platform team role instead.")}
+        )
     existing = RoleAssignment.objects.filter(
         user=user,
         role=role,
@@ -103,7 +147,12 @@ def _role_grant(
     save_audited(assignment, by=by, reason=f"Role granted: {role}")
     if role == Role.ADMINISTRATOR:
         user.is_staff = user.is_superuser = True
-        save_audited(user, by=by, reason="Administrator role granted")
+        save_audited(
+            user,
+            by=by,
+            reason="Administrator role granted",
+            update_fields=["is_staff", "is_superuser"],
+        )
     else:
         field, perm = policy.ROLE_PERMISSIONS[role]
         assign_perm(perm, user, getattr(assignment, field))
@@ -116,11 +165,21 @@ def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
     if assignment.revoked_at is not None:
         return assignment
     assignment.revoked_at = timezone.now()
-    save_audited(assignment, by=by, reason=f"Role revoked: {assignment.role}")
+    save_audited(
+        assignment,
+        by=by,
+        reason=f"Role revoked: {assignment.role}",
+        update_fields=["revoked_at"],
+    )
     user = assignment.user
     if assignment.role == Role.ADMINISTRATOR:
         user.is_staff = user.is_superuser = False
-        save_audited(user, by=by, reason="Administrator role revoked")
+        save_audited(
+            user,
+            by=by,
+            reason="Administrator role revoked",
+            update_fields=["is_staff", "is_superuser"],
+        )
     else:
         field, perm = policy.ROLE_PERMISSIONS[assignment.role]
         scope_obj = getattr(assignment, field)
@@ -156,19 +215,27 @@ def organization_create(
     return save_audited(org, by=by, reason="Organization added")
 
 
+@transaction.atomic
 def organization_update(
     *, organization: Organization, by: User, reason: str = "", **fields
 ) -> Organization:
     policy.require(by, Action.MANAGE_ORGANIZATIONS)
+    if not fields:
+        return organization
+    # The stored row, not the caller's copy: the history row records every column as saved.
+    organization = locked(Organization, organization.pk)
     for name, value in fields.items():
         setattr(organization, name, value.strip() if isinstance(value, str) else value)
     _check_organization_unique(organization)
-    return save_audited(organization, by=by, reason=reason or "Organization updated")
+    return save_audited(
+        organization, by=by, reason=reason or "Organization updated", update_fields=list(fields)
+    )
 
 
 # --- Sectors on platforms ----------------------------------------------------------------------
 
 
+@transaction.atomic
 def platform_sector_activate(
     *, platform: Platform, sector: Sector, by: User, reason: str = ""
 ) -> PlatformSector:
@@ -176,17 +243,24 @@ def platform_sector_activate(
     policy.require(by, Action.MANAGE_SECTOR, platform)
     ps = PlatformSector.objects.filter(platform=platform, sector=sector).first()
     if ps is None:
+        # Two first activations at once: the unique constraint refuses the second (a conflict).
         ps = PlatformSector(platform=platform, sector=sector, is_active=True)
-    elif ps.is_active:
-        return ps
+    else:
+        ps = locked(PlatformSector, ps.pk)
+        if ps.is_active:
+            return ps
     ps.is_active = True
-    return save_audited(ps, by=by, reason=reason or "Sector activated")
+    return save_audited(ps, by=by, reason=reason or "Sector activated", update_fields=["is_active"])
 
 
+@transaction.atomic
 def platform_sector_deactivate(
     *, platform_sector: PlatformSector, by: User, reason: str = ""
 ) -> PlatformSector:
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    # The sector row is the lock that co-lead designation takes too: a designation racing
+    # this deactivation either commits first (and is seen below) or sees the sector inactive.
+    platform_sector = locked(PlatformSector, platform_sector.pk)
     if platform_sector.co_leads.open().exists():
         raise DomainError(
             _("End its co-lead designations before deactivating the sector."),
@@ -194,17 +268,24 @@ def platform_sector_deactivate(
             field="is_active",
         )
     platform_sector.is_active = False
-    return save_audited(platform_sector, by=by, reason=reason or "Sector deactivated")
+    return save_audited(
+        platform_sector, by=by, reason=reason or "Sector deactivated", update_fields=["is_active"]
+    )
 
 
+@transaction.atomic
 def platform_sector_update_page(
     *, platform_sector: PlatformSector, by: User, purpose: str, reason: str = ""
 ) -> PlatformSector:
     policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
+    platform_sector = locked(PlatformSector, platform_sector.pk)
     platform_sector.purpose = purpose.strip()
-    return save_audited(platform_sector, by=by, reason=reason or "Sector page updated")
+    return save_audited(
+        platform_sector, by=by, reason=reason or "Sector page updated", update_fields=["purpose"]
+    )
 
 
+@transaction.atomic
 def selection_procedure_update(
     *,
     platform_sector: PlatformSector,
@@ -215,6 +296,7 @@ def selection_procedure_update(
     reason: str = "",
 ) -> PlatformSector:
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    platform_sector = locked(PlatformSector, platform_sector.pk)
     if last_selection_on and last_selection_on > timezone.localdate():
         raise ValidationError(
             {"last_selection_on": _("The last selection cannot be in the future.")}
@@ -222,12 +304,18 @@ def selection_procedure_update(
     platform_sector.selection_procedure = procedure.strip()
     platform_sector.selection_interval_months = interval_months
     platform_sector.last_selection_on = last_selection_on
-    return save_audited(platform_sector, by=by, reason=reason or "Selection procedure updated")
+    return save_audited(
+        platform_sector,
+        by=by,
+        reason=reason or "Selection procedure updated",
+        update_fields=["selection_procedure", "selection_interval_months", "last_selection_on"],
+    )
 
 
 # --- Co-leads and co-coordinators --------------------------------------------------------------
 
 
+@transaction.atomic
 def co_lead_designate(
     *,
     platform_sector: PlatformSector,
@@ -238,8 +326,11 @@ def co_lead_designate(
     reason: str = "",
 ) -> CoLeadDesignation:
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    # Locked for the whole check: see platform_sector_deactivate.
+    platform_sector = locked(PlatformSector, platform_sector.pk)
     if not platform_sector.is_active:
         raise ValidationError({"platform_sector": _("This sector is not active on this platform.")})
+    _check_organization_active(organization)
     _check_term(term_start, term_end)
     if platform_sector.co_leads.open().filter(organization=organization).exists():
         raise ValidationError(
@@ -263,6 +354,9 @@ def co_lead_end(
 ) -> CoLeadDesignation:
     """End a co-lead designation and, with it, the co-coordinators it designated."""
     policy.require(by, Action.MANAGE_SECTOR, co_lead.platform_sector)
+    # The co-lead row is also what co-coordinator designation locks: a co-coordinator
+    # designated while the co-lead ends is either ended with it or refused.
+    co_lead = locked(CoLeadDesignation.objects.select_related("platform_sector"), co_lead.pk)
     if co_lead.ended_on is not None:
         raise DomainError(_("This designation has already ended."), code="already_ended")
     _check_ended_on(co_lead, ended_on)
@@ -271,7 +365,9 @@ def co_lead_end(
             designation, ended_on=ended_on, by=by, reason=reason or "Co-lead ended"
         )
     co_lead.ended_on = ended_on
-    return save_audited(co_lead, by=by, reason=reason or "Co-lead designation ended")
+    return save_audited(
+        co_lead, by=by, reason=reason or "Co-lead designation ended", update_fields=["ended_on"]
+    )
 
 
 @transaction.atomic
@@ -291,7 +387,9 @@ def co_coordinator_designate(
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
     _check_term(term_start, term_end)
     co_lead = platform_sector.co_leads.open().filter(organization=organization).first()
-    if co_lead is None:
+    if co_lead is not None:
+        co_lead = locked(CoLeadDesignation, co_lead.pk)  # see co_lead_end
+    if co_lead is None or co_lead.ended_on is not None:
         raise ValidationError(
             {
                 "organization": _(
@@ -339,7 +437,7 @@ def co_coordinator_designate_by_email(
 def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
     _check_ended_on(designation, ended_on)
     designation.ended_on = ended_on
-    save_audited(designation, by=by, reason=reason)
+    save_audited(designation, by=by, reason=reason, update_fields=["ended_on"])
     platform_sector = designation.co_lead.platform_sector
     still_coordinating = (
         CoCoordinatorDesignation.objects.open()
@@ -361,6 +459,10 @@ def co_coordinator_end(
     *, designation: CoCoordinatorDesignation, ended_on: datetime.date, by: User, reason: str = ""
 ) -> CoCoordinatorDesignation:
     policy.require(by, Action.MANAGE_SECTOR, designation.co_lead.platform_sector)
+    designation = locked(
+        CoCoordinatorDesignation.objects.select_related("co_lead__platform_sector", "person"),
+        designation.pk,
+    )
     if designation.ended_on is not None:
         raise DomainError(_("This designation has already ended."), code="already_ended")
     _co_coordinator_close(
@@ -372,10 +474,13 @@ def co_coordinator_end(
 # --- Partners -------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def partner_add(
     *, platform_sector: PlatformSector, organization: Organization, by: User, joined_on=None
 ) -> PartnerMembership:
     policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
+    platform_sector = locked(PlatformSector, platform_sector.pk)
+    _check_organization_active(organization)
     if platform_sector.partners.filter(organization=organization, left_on__isnull=True).exists():
         raise ValidationError(
             {
@@ -391,27 +496,26 @@ def partner_add(
     return save_audited(membership, by=by, reason="Partner joined")
 
 
+@transaction.atomic
 def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> PartnerMembership:
     policy.require(by, Action.EDIT_SECTOR_PAGE, membership.platform_sector)
+    membership = locked(PartnerMembership.objects.select_related("organization"), membership.pk)
     if membership.left_on is not None:
         raise DomainError(_("This organization has already left the sector."), code="already_left")
     membership.left_on = left_on or timezone.localdate()
     if membership.left_on < membership.joined_on:
         raise ValidationError({"left_on": _("An organization cannot leave before it joined.")})
-    return save_audited(membership, by=by, reason="Partner left")
+    return save_audited(membership, by=by, reason="Partner left", update_fields=["left_on"])
 
 
 # --- Change notices -------------------------------------------------------------------------------
 
 
 def _regional_team() -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, roles__role=Role.REGIONAL_TEAM, roles__revoked_at__isnull=True
-        ).distinct()
-    )
+    return list(policy.holders(Party.REGIONAL_PLATFORM))
 
 
+@transaction.atomic
 def change_notice_file(
     *,
     co_lead: CoLeadDesignation,
@@ -429,6 +533,12 @@ def change_notice_file(
 ) -> ChangeNotice:
     """A co-lead focal point tells the Regional Platform about a change (seed 000 §III (3))."""
     policy.require(by, Action.FILE_CHANGE_NOTICE, co_lead)
+    co_lead = locked(
+        CoLeadDesignation.objects.select_related(
+            "organization", "platform_sector__platform", "platform_sector__sector"
+        ),
+        co_lead.pk,
+    )
     if co_lead.ended_on is not None:
         raise ValidationError({"co_lead": _("This co-lead designation has already ended.")})
     if not reason.strip():
@@ -442,7 +552,20 @@ def change_notice_file(
         if not incoming_email.strip():
             errors["incoming_email"] = _("Give the incoming co-coordinator's e-mail.")
     elif kind == ChangeNotice.Kind.CO_LEAD_STEPPING_DOWN:
-        outgoing = None
+        # A co-lead stepping down names nobody; a client that sends a person anyway has
+        # misunderstood the kind, so say so rather than keep or drop the data silently.
+        named = {
+            "outgoing": outgoing is not None,
+            "incoming_name": bool(incoming_name.strip()),
+            "incoming_email": bool(incoming_email.strip()),
+            "incoming_phone": bool(incoming_phone.strip()),
+            "incoming_gender": bool(incoming_gender),
+            "incoming_speaks_spanish": incoming_speaks_spanish,
+            "incoming_speaks_english": incoming_speaks_english,
+        }
+        for field, given in named.items():
+            if given:
+                errors[field] = _("A co-lead stepping down names no co-coordinator.")
     else:
         errors["kind"] = _("Unknown kind of change.")
     if effective_on < co_lead.term_start:
@@ -478,9 +601,38 @@ def change_notice_file(
     return notice
 
 
+# What deciding a notice writes.
+DECIDED = ["status", "decided_by", "decision_comment"]
+
+Status = ChangeNotice.Status
+# decision -> the statuses it moves a notice from. The one table of the notice's rules: the
+# services check it under the row lock, `allowed_actions` (the API and the page) read it.
+NOTICE_DECISIONS: dict[str, tuple[str, ...]] = {
+    "acknowledge": (Status.FILED,),
+    "apply": (Status.FILED, Status.ACKNOWLEDGED),
+    "decline": (Status.FILED, Status.ACKNOWLEDGED),
+}
+
+
+def _not_yet_effective(notice: ChangeNotice) -> bool:
+    return notice.effective_on > timezone.localdate()
+
+
+@policy.actions_source(ChangeNotice)
+def change_notice_actions(user, notice: ChangeNotice) -> list[str]:
+    """The decisions `user` may take on `notice` now."""
+    if not policy.can(user, Action.DECIDE_CHANGE_NOTICE, notice):
+        return []
+    return [
+        decision
+        for decision, statuses in NOTICE_DECISIONS.items()
+        if notice.status in statuses and not (decision == "apply" and _not_yet_effective(notice))
+    ]
+
+
 def _locked_notice(notice_id: int, *allowed: str) -> ChangeNotice:
     # Lock, then re-check the status: two team members acting at once cannot both succeed.
-    notice = ChangeNotice.objects.select_for_update().get(pk=notice_id)
+    notice = locked(ChangeNotice, notice_id)
     if notice.status not in allowed:
         raise DomainError(
             _("This notice is already %(status)s.")
@@ -493,11 +645,11 @@ def _locked_notice(notice_id: int, *allowed: str) -> ChangeNotice:
 @transaction.atomic
 def change_notice_acknowledge(*, notice: ChangeNotice, by: User, comment: str = "") -> ChangeNotice:
     policy.require(by, Action.DECIDE_CHANGE_NOTICE)
-    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED)
+    notice = _locked_notice(notice.pk, *NOTICE_DECISIONS["acknowledge"])
     notice.status = ChangeNotice.Status.ACKNOWLEDGED
     notice.decided_by = by
     notice.decision_comment = comment.strip()
-    save_audited(notice, by=by, reason="Change notice acknowledged")
+    save_audited(notice, by=by, reason="Change notice acknowledged", update_fields=DECIDED)
     _tell_filer(notice, lambda: _("Your change notice was acknowledged"))
     return notice
 
@@ -507,11 +659,11 @@ def change_notice_decline(*, notice: ChangeNotice, by: User, comment: str) -> Ch
     policy.require(by, Action.DECIDE_CHANGE_NOTICE)
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the notice is declined.")})
-    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
+    notice = _locked_notice(notice.pk, *NOTICE_DECISIONS["decline"])
     notice.status = ChangeNotice.Status.DECLINED
     notice.decided_by = by
     notice.decision_comment = comment.strip()
-    save_audited(notice, by=by, reason="Change notice declined")
+    save_audited(notice, by=by, reason="Change notice declined", update_fields=DECIDED)
     _tell_filer(notice, lambda: _("Your change notice was declined"))
     return notice
 
@@ -520,8 +672,8 @@ def change_notice_decline(*, notice: ChangeNotice, by: User, comment: str) -> Ch
 def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") -> ChangeNotice:
     """Apply the change to the designations; the old ones stay, ended, as history."""
     policy.require(by, Action.DECIDE_CHANGE_NOTICE)
-    notice = _locked_notice(notice.pk, ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
-    if notice.effective_on > timezone.localdate():
+    notice = _locked_notice(notice.pk, *NOTICE_DECISIONS["apply"])
+    if _not_yet_effective(notice):
         raise DomainError(
             _("This change takes effect on %(date)s; apply it on or after that day.")
             % {"date": notice.effective_on.isoformat()},
@@ -557,7 +709,7 @@ def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") ->
     notice.status = ChangeNotice.Status.APPLIED
     notice.decided_by = by
     notice.decision_comment = comment.strip()
-    save_audited(notice, by=by, reason=reason)
+    save_audited(notice, by=by, reason=reason, update_fields=DECIDED)
     _tell_filer(notice, lambda: _("Your change notice was applied"))
     return notice
 
@@ -638,9 +790,4 @@ def _term_ending_remind(designation, recipients: list[User]) -> bool:
 
 
 def _focal_points_by_organization() -> defaultdict[int, list[User]]:
-    by_organization = defaultdict(list)
-    for assignment in RoleAssignment.objects.filter(
-        role=Role.CO_LEAD_FOCAL_POINT, revoked_at__isnull=True, user__is_active=True
-    ).select_related("user"):
-        by_organization[assignment.organization_id].append(assignment.user)
-    return by_organization
+    return policy.focal_points_by_organization()

@@ -2,7 +2,7 @@
 
 They check shape only (types, lengths, dates that parse); every domain rule — term order, who
 may designate, duplicates — is the service's, and its errors are put back on these forms by
-`sectors.views.structure.run_service`.
+`r4v.forms_kit.form_service_call`.
 """
 
 from django import forms
