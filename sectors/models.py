@@ -276,6 +276,16 @@ class DesignationQuerySet(models.QuerySet):
         """Not ended, including those whose term has not started yet."""
         return self.filter(ended_on__isnull=True)
 
+    def not_ended(self, on: datetime.date | None = None):
+        """In force on `on` or later: open, or ending after `on`.
+
+        "Ended on" means one thing everywhere: the designation is in force until that day
+        (public pages, access, governance) and it is the first day a new designation of the
+        same organization or person may start (services refuse an overlap).
+        """
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
 
 class Term(models.Model):
     """A designation with a term: planned start and end, and the day it really ended."""

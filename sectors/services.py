@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from r4v.audit import locked, save_audited
 from r4v.errors import DomainError
 from r4v.models import User
-from r4v.services import SYSTEM_EMAIL, notification_send, person_get_or_create
+from r4v.reminders import handler as reminder_handler
+from r4v.reminders import reminder_schedule
+from r4v.services import SYSTEM_EMAIL, notification_send, person_get_or_create, system_user
 
 from . import policy
 from .governance import TERM_WARNING_DAYS
@@ -52,6 +54,21 @@ def _check_organization_active(organization: Organization) -> None:
             {"organization": _("%(org)s is inactive.") % {"org": organization}},
             code="inactive_organization",
         )
+
+
+def _refuse_overlap(existing, field: str, open_message: str) -> None:
+    """A new designation may not overlap the remaining term of the same one (see
+    DesignationQuerySet.not_ended): it would be listed twice on the days they share."""
+    if existing.ended_on is None:
+        raise ValidationError({field: open_message})
+    raise ValidationError(
+        {
+            "term_start": _(
+                "The current designation runs until %(date)s; the new term can start on that day."
+            )
+            % {"date": existing.ended_on.isoformat()}
+        }
+    )
 
 
 def _check_ended_on(designation, ended_on: datetime.date) -> None:
@@ -261,7 +278,8 @@ def platform_sector_deactivate(
     # The sector row is the lock that co-lead designation takes too: a designation racing
     # this deactivation either commits first (and is seen below) or sees the sector inactive.
     platform_sector = locked(PlatformSector, platform_sector.pk)
-    if platform_sector.co_leads.open().exists():
+    # A co-lead ending on a future day is still in force until then.
+    if platform_sector.co_leads.not_ended().exists():
         raise DomainError(
             _("End its co-lead designations before deactivating the sector."),
             code="sector_has_co_leads",
@@ -332,12 +350,17 @@ def co_lead_designate(
         raise ValidationError({"platform_sector": _("This sector is not active on this platform.")})
     _check_organization_active(organization)
     _check_term(term_start, term_end)
-    if platform_sector.co_leads.open().filter(organization=organization).exists():
-        raise ValidationError(
-            {
-                "organization": _("%(org)s is already a co-lead of this sector.")
-                % {"org": organization}
-            }
+    overlapping = (
+        platform_sector.co_leads.filter(organization=organization)
+        .not_ended(term_start)
+        .order_by(F("ended_on").desc(nulls_first=True))
+        .first()
+    )
+    if overlapping is not None:
+        _refuse_overlap(
+            overlapping,
+            "organization",
+            _("%(org)s is already a co-lead of this sector.") % {"org": organization},
         )
     designation = CoLeadDesignation(
         platform_sector=platform_sector,
@@ -360,7 +383,8 @@ def co_lead_end(
     if co_lead.ended_on is not None:
         raise DomainError(_("This designation has already ended."), code="already_ended")
     _check_ended_on(co_lead, ended_on)
-    for designation in co_lead.co_coordinators.open():
+    # Also those already ending, but later than their co-lead: none outlives it.
+    for designation in co_lead.co_coordinators.not_ended(ended_on).select_related("person"):
         _co_coordinator_close(
             designation, ended_on=ended_on, by=by, reason=reason or "Co-lead ended"
         )
@@ -402,12 +426,17 @@ def co_coordinator_designate(
         raise ValidationError(
             {"term_start": _("The term cannot start before the co-lead's own term.")}
         )
-    if co_lead.co_coordinators.open().filter(person=person).exists():
-        raise ValidationError(
-            {
-                "person": _("%(person)s is already a co-coordinator for this co-lead.")
-                % {"person": person}
-            }
+    overlapping = (
+        co_lead.co_coordinators.filter(person=person)
+        .not_ended(term_start)
+        .order_by(F("ended_on").desc(nulls_first=True))
+        .first()
+    )
+    if overlapping is not None:
+        _refuse_overlap(
+            overlapping,
+            "person",
+            _("%(person)s is already a co-coordinator for this co-lead.") % {"person": person},
         )
     designation = CoCoordinatorDesignation(
         co_lead=co_lead,
@@ -438,20 +467,59 @@ def _co_coordinator_close(designation, *, ended_on, by, reason) -> None:
     _check_ended_on(designation, ended_on)
     designation.ended_on = ended_on
     save_audited(designation, by=by, reason=reason, update_fields=["ended_on"])
-    platform_sector = designation.co_lead.platform_sector
-    still_coordinating = (
-        CoCoordinatorDesignation.objects.open()
-        .filter(person=designation.person, co_lead__platform_sector=platform_sector)
+    if ended_on > timezone.localdate():
+        # Still in force until that day, and published: the role goes when the day comes.
+        reminder_schedule(
+            kind=CO_COORDINATOR_ROLE_END,
+            target_id=designation.pk,
+            key=f"{CO_COORDINATOR_ROLE_END}:{designation.pk}:{ended_on.isoformat()}",
+            due_at=timezone.make_aware(datetime.datetime.combine(ended_on, datetime.time.min)),
+        )
+    else:
+        _co_coordinator_role_follow(
+            designation.person, designation.co_lead.platform_sector, on=timezone.localdate(), by=by
+        )
+
+
+def _co_coordinator_role_follow(person: User, platform_sector, *, on, by) -> bool:
+    """Revoke the sector role if no designation of `person` there is in force on `on` or later."""
+    if (
+        CoCoordinatorDesignation.objects.not_ended(on)
+        .filter(person=person, co_lead__platform_sector=platform_sector)
         .exists()
+    ):
+        return False
+    assignments = RoleAssignment.objects.filter(
+        user=person,
+        role=Role.CO_COORDINATOR,
+        platform_sector=platform_sector,
+        revoked_at__isnull=True,
     )
-    if not still_coordinating:
-        for assignment in RoleAssignment.objects.filter(
-            user=designation.person,
-            role=Role.CO_COORDINATOR,
-            platform_sector=platform_sector,
-            revoked_at__isnull=True,
-        ):
-            _role_revoke(assignment=assignment, by=by)
+    revoked = False
+    for assignment in assignments:
+        _role_revoke(assignment=assignment, by=by)
+        revoked = True
+    return revoked
+
+
+CO_COORDINATOR_ROLE_END = "sectors.co_coordinator_role_end"
+
+
+@reminder_handler(CO_COORDINATOR_ROLE_END)
+def _co_coordinator_role_end_due(reminder) -> bool:
+    """The day a co-coordinator designation ended has come: its role follows."""
+    # The sweep's clock (its claim time), so a late sweep acts as of the day it catches up.
+    today = timezone.localdate(reminder.sent_at)
+    designation = (
+        CoCoordinatorDesignation.objects.select_related("person", "co_lead__platform_sector")
+        .filter(pk=reminder.target_id, ended_on__lte=today)
+        .first()
+    )
+    if designation is None:  # gone, or its end moved later (that end has its own reminder)
+        return False
+    return _co_coordinator_role_follow(
+        designation.person, designation.co_lead.platform_sector, on=today, by=system_user()
+    )
 
 
 @transaction.atomic
@@ -481,7 +549,13 @@ def partner_add(
     policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
     platform_sector = locked(PlatformSector, platform_sector.pk)
     _check_organization_active(organization)
-    if platform_sector.partners.filter(organization=organization, left_on__isnull=True).exists():
+    joined_on = joined_on or timezone.localdate()
+    # Not while a membership is in force on that day (a future `left_on` included).
+    if (
+        platform_sector.partners.filter(organization=organization)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=joined_on))
+        .exists()
+    ):
         raise ValidationError(
             {
                 "organization": _("%(org)s is already a partner of this sector.")
@@ -491,7 +565,7 @@ def partner_add(
     membership = PartnerMembership(
         platform_sector=platform_sector,
         organization=organization,
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on,
     )
     return save_audited(membership, by=by, reason="Partner joined")
 
