@@ -25,7 +25,8 @@ def save_audited(
         )
     obj.full_clean()
     obj._history_user = by
-    obj._change_reason = reason[:100]
+    # A text column (SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD): kept whole.
+    obj._change_reason = reason
     obj.save(update_fields=None if adding else update_fields)
     return obj
 

@@ -346,9 +346,9 @@ class TextField(serializers.CharField):
 
 
 def _reason() -> TextField:
-    # The audit trail keeps 100 characters of a reason; refuse more rather than cut it.
+    # The audit trail keeps a reason whole; a bound keeps it a sentence or two.
     return TextField(
-        max_length=100,
+        max_length=500,
         required=False,
         allow_blank=True,
         default="",

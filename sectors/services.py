@@ -3,6 +3,10 @@
 Each service checks the policy, validates, writes through `save_audited` (who and why for the
 audit trail) and schedules notifications after commit. Views, the API, commands and tasks all
 come through here.
+
+History reasons are fixed English msgids (`N_`, gettext_noop): stored as written, translated
+where the history is shown, so each reader sees them in their own language. A reason typed by
+a person is stored and shown as typed.
 """
 
 import datetime
@@ -15,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from guardian.shortcuts import assign_perm, remove_perm
 
 from r4v.audit import locked, save_audited
@@ -161,13 +166,13 @@ def _role_grant(
         platform_sector=platform_sector,
         organization=organization,
     )
-    save_audited(assignment, by=by, reason=f"Role granted: {role}")
+    save_audited(assignment, by=by, reason=N_("Role granted"))
     if role == Role.ADMINISTRATOR:
         user.is_staff = user.is_superuser = True
         save_audited(
             user,
             by=by,
-            reason="Administrator role granted",
+            reason=N_("Administrator role granted"),
             update_fields=["is_staff", "is_superuser"],
         )
     else:
@@ -185,7 +190,7 @@ def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
     save_audited(
         assignment,
         by=by,
-        reason=f"Role revoked: {assignment.role}",
+        reason=N_("Role revoked"),
         update_fields=["revoked_at"],
     )
     user = assignment.user
@@ -194,7 +199,7 @@ def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
         save_audited(
             user,
             by=by,
-            reason="Administrator role revoked",
+            reason=N_("Administrator role revoked"),
             update_fields=["is_staff", "is_superuser"],
         )
     else:
@@ -229,7 +234,7 @@ def organization_create(
     policy.require(by, Action.MANAGE_ORGANIZATIONS)
     org = Organization(name=name.strip(), acronym=acronym.strip(), kind=kind, website=website)
     _check_organization_unique(org)
-    return save_audited(org, by=by, reason="Organization added")
+    return save_audited(org, by=by, reason=N_("Organization added"))
 
 
 @transaction.atomic
@@ -245,7 +250,7 @@ def organization_update(
         setattr(organization, name, value.strip() if isinstance(value, str) else value)
     _check_organization_unique(organization)
     return save_audited(
-        organization, by=by, reason=reason or "Organization updated", update_fields=list(fields)
+        organization, by=by, reason=reason or N_("Organization updated"), update_fields=list(fields)
     )
 
 
@@ -267,7 +272,9 @@ def platform_sector_activate(
         if ps.is_active:
             return ps
     ps.is_active = True
-    return save_audited(ps, by=by, reason=reason or "Sector activated", update_fields=["is_active"])
+    return save_audited(
+        ps, by=by, reason=reason or N_("Sector activated"), update_fields=["is_active"]
+    )
 
 
 @transaction.atomic
@@ -287,7 +294,10 @@ def platform_sector_deactivate(
         )
     platform_sector.is_active = False
     return save_audited(
-        platform_sector, by=by, reason=reason or "Sector deactivated", update_fields=["is_active"]
+        platform_sector,
+        by=by,
+        reason=reason or N_("Sector deactivated"),
+        update_fields=["is_active"],
     )
 
 
@@ -299,7 +309,10 @@ def platform_sector_update_page(
     platform_sector = locked(PlatformSector, platform_sector.pk)
     platform_sector.purpose = purpose.strip()
     return save_audited(
-        platform_sector, by=by, reason=reason or "Sector page updated", update_fields=["purpose"]
+        platform_sector,
+        by=by,
+        reason=reason or N_("Sector page updated"),
+        update_fields=["purpose"],
     )
 
 
@@ -325,7 +338,7 @@ def selection_procedure_update(
     return save_audited(
         platform_sector,
         by=by,
-        reason=reason or "Selection procedure updated",
+        reason=reason or N_("Selection procedure updated"),
         update_fields=["selection_procedure", "selection_interval_months", "last_selection_on"],
     )
 
@@ -368,7 +381,7 @@ def co_lead_designate(
         term_start=term_start,
         term_end=term_end,
     )
-    return save_audited(designation, by=by, reason=reason or "Co-lead designated")
+    return save_audited(designation, by=by, reason=reason or N_("Co-lead designated"))
 
 
 @transaction.atomic
@@ -386,11 +399,11 @@ def co_lead_end(
     # Also those already ending, but later than their co-lead: none outlives it.
     for designation in co_lead.co_coordinators.not_ended(ended_on).select_related("person"):
         _co_coordinator_close(
-            designation, ended_on=ended_on, by=by, reason=reason or "Co-lead ended"
+            designation, ended_on=ended_on, by=by, reason=reason or N_("Co-lead ended")
         )
     co_lead.ended_on = ended_on
     return save_audited(
-        co_lead, by=by, reason=reason or "Co-lead designation ended", update_fields=["ended_on"]
+        co_lead, by=by, reason=reason or N_("Co-lead designation ended"), update_fields=["ended_on"]
     )
 
 
@@ -446,7 +459,7 @@ def co_coordinator_designate(
         term_start=term_start,
         term_end=term_end,
     )
-    save_audited(designation, by=by, reason=reason or "Co-coordinator designated")
+    save_audited(designation, by=by, reason=reason or N_("Co-coordinator designated"))
     _role_grant(user=person, role=Role.CO_COORDINATOR, platform_sector=platform_sector, by=by)
     return designation
 
@@ -534,7 +547,10 @@ def co_coordinator_end(
     if designation.ended_on is not None:
         raise DomainError(_("This designation has already ended."), code="already_ended")
     _co_coordinator_close(
-        designation, ended_on=ended_on, by=by, reason=reason or "Co-coordinator designation ended"
+        designation,
+        ended_on=ended_on,
+        by=by,
+        reason=reason or N_("Co-coordinator designation ended"),
     )
     return designation
 
@@ -567,7 +583,7 @@ def partner_add(
         organization=organization,
         joined_on=joined_on,
     )
-    return save_audited(membership, by=by, reason="Partner joined")
+    return save_audited(membership, by=by, reason=N_("Partner joined"))
 
 
 @transaction.atomic
@@ -579,7 +595,7 @@ def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> 
     membership.left_on = left_on or timezone.localdate()
     if membership.left_on < membership.joined_on:
         raise ValidationError({"left_on": _("An organization cannot leave before it joined.")})
-    return save_audited(membership, by=by, reason="Partner left", update_fields=["left_on"])
+    return save_audited(membership, by=by, reason=N_("Partner left"), update_fields=["left_on"])
 
 
 # --- Change notices -------------------------------------------------------------------------------
@@ -662,7 +678,7 @@ def change_notice_file(
         incoming_speaks_english=incoming_speaks_english,
         filed_by=by,
     )
-    save_audited(notice, by=by, reason="Change notice filed")
+    save_audited(notice, by=by, reason=N_("Change notice filed"))
     notification_send(
         recipients=_regional_team(),
         subject=lambda: (
@@ -723,7 +739,7 @@ def change_notice_acknowledge(*, notice: ChangeNotice, by: User, comment: str = 
     notice.status = ChangeNotice.Status.ACKNOWLEDGED
     notice.decided_by = by
     notice.decision_comment = comment.strip()
-    save_audited(notice, by=by, reason="Change notice acknowledged", update_fields=DECIDED)
+    save_audited(notice, by=by, reason=N_("Change notice acknowledged"), update_fields=DECIDED)
     _tell_filer(notice, lambda: _("Your change notice was acknowledged"))
     return notice
 
@@ -737,7 +753,7 @@ def change_notice_decline(*, notice: ChangeNotice, by: User, comment: str) -> Ch
     notice.status = ChangeNotice.Status.DECLINED
     notice.decided_by = by
     notice.decision_comment = comment.strip()
-    save_audited(notice, by=by, reason="Change notice declined", update_fields=DECIDED)
+    save_audited(notice, by=by, reason=N_("Change notice declined"), update_fields=DECIDED)
     _tell_filer(notice, lambda: _("Your change notice was declined"))
     return notice
 
@@ -753,7 +769,7 @@ def change_notice_apply(*, notice: ChangeNotice, by: User, comment: str = "") ->
             % {"date": notice.effective_on.isoformat()},
             code="not_yet_effective",
         )
-    reason = f"Change notice #{notice.pk} applied"
+    reason = N_("Change notice applied")
     co_lead = CoLeadDesignation.objects.select_related("platform_sector").get(pk=notice.co_lead_id)
     if notice.kind == ChangeNotice.Kind.COORDINATOR_REPLACED:
         outgoing = CoCoordinatorDesignation.objects.get(pk=notice.outgoing_id)

@@ -14,8 +14,8 @@ from r4v.models import User
 
 from ..models import Organization, RoleAssignment, Sector
 
-# The audit trail keeps at most 100 characters of a reason (simple-history's column).
-REASON_MAX_LENGTH = 100
+# The audit trail keeps a reason whole (a text column); a bound keeps it a sentence or two.
+REASON_MAX_LENGTH = 500
 
 
 def _date_field(label, *, required=True, help_text=""):
