@@ -18,6 +18,12 @@ Decisions:
   are not "the team": notices addressed to the Regional Platform do not go to them, and a
   clearance step that needs the Regional Platform is not done by an administrator's role
   alone. An administrator who works for the team holds the team role as well.
+- Partner staff and co-lead focal points take part in a sector without running it: they see
+  its internal pages read-only (`Action.VIEW_SECTOR_INTERNAL`) while their organization is a
+  partner (by its join/leave dates) or a current co-lead there. Meetings and tasks of a
+  sector will ask the same question.
+- Roles: `ROLE_GIVERS` says who grants and revokes each one; the services keep at least
+  one administrator and refuse revoking one's own last role.
 """
 
 import datetime
