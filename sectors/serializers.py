@@ -15,6 +15,7 @@ from r4v.api_errors import ErrorSerializer  # noqa: F401  (r4v.api documents the
 from r4v.api_fields import ChoiceField, DateField, IdRelatedField, TextField
 from r4v.models import User
 
+from . import policy
 from .models import (
     ChangeNotice,
     CoCoordinatorDesignation,
@@ -26,6 +27,7 @@ from .models import (
     PlatformSector,
     Sector,
 )
+from .services import NOTICE_DECISIONS
 
 # --- Read shapes ----------------------------------------------------------------------------
 
@@ -291,6 +293,15 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
     incoming_gender = serializers.ChoiceField(
         choices=User.Gender.choices, allow_blank=True, read_only=True
     )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_("The decisions you may take on this notice now (POST to each one's URL).")
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(NOTICE_DECISIONS)))
+    )
+    def get_allowed_actions(self, notice: ChangeNotice) -> list[str]:
+        return policy.allowed_actions(self.context["request"].user, notice)
 
     class Meta:
         model = ChangeNotice
@@ -312,6 +323,7 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
             "filed_at",
             "decided_by",
             "decision_comment",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
@@ -320,9 +332,9 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
 
 
 def _reason() -> TextField:
-    # The audit trail keeps 100 characters of a reason; refuse more rather than cut it.
+    # The audit trail keeps a reason whole; a bound keeps it a sentence or two.
     return TextField(
-        max_length=100,
+        max_length=500,
         required=False,
         allow_blank=True,
         default="",

@@ -950,10 +950,10 @@ BAD_INPUT = [
         ["contact_phone"],
     ),
     (
-        "reason-101",
+        "reason-501",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.colombia_health.pk}/deactivate/",
-        lambda w: {"reason": "x" * 101},
+        lambda w: {"reason": "x" * 501},
         ["reason"],
     ),
     (
