@@ -141,6 +141,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/Panama")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Uploaded attachments: under var/, never served as static or media; downloads go through a
+# view that checks the policy (program_cycle.views.attachment_download).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
     "notify-expiring-terms": {
         "task": "sectors.notify_expiring_terms",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Schedules this ISO week's overdue digest for the Regional Platform (idempotent by week);
+    # daily, so a missed Monday is caught up the next day. The reminder sweeper sends it.
+    "ensure-overdue-digest": {
+        "task": "program_cycle.ensure_overdue_digest",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 
