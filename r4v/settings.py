@@ -292,6 +292,9 @@ SPECTACULAR_SETTINGS = {
         "SectorKindEnum": "sectors.models.Sector.Kind",
         "OrganizationKindEnum": "sectors.models.Organization.Kind",
         "ChangeNoticeKindEnum": "sectors.models.ChangeNotice.Kind",
+        "CycleKindEnum": "program_cycle.models.CycleKind",
+        "PartyEnum": "program_cycle.models.PARTY_CHOICES",
+        "TaskStateEnum": "program_cycle.models.TaskState",
     },
 }
 
