@@ -169,7 +169,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def versions(self, request, *args, **kwargs):
         rows = selectors.submission_versions(self._task())
-        return Response(s.SubmissionSerializer(rows, many=True).data)
+        return Response(s.SubmissionSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary=_("Save the draft narrative of the current version"),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from sectors import policy
+
 from . import workflow
 from .models import (
     PARTY_CHOICES,
@@ -100,6 +102,11 @@ class SubmissionSerializer(serializers.ModelSerializer):
     )
     submitted_by = serializers.StringRelatedField()
     attachments = AttachmentSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_(
+            "The task's actions for the requesting user on the current version; none on earlier ones."
+        )
+    )
 
     class Meta:
         model = Submission
@@ -112,10 +119,15 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "submitted_by",
             "submitted_at",
             "attachments",
+            "allowed_actions",
         ]
 
     def get_narrative_html(self, obj) -> str:
         return str(markdown_html(obj.narrative))
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return policy.allowed_actions(request.user, obj) if request else []
 
 
 class TransitionSerializer(serializers.ModelSerializer):

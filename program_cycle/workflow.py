@@ -293,6 +293,20 @@ def task_allowed_actions(user, task: Task) -> list[str]:
 policy.actions_source(Task)(task_allowed_actions)
 
 
+@policy.actions_source(Submission)
+def submission_allowed_actions(user, submission: Submission) -> list[str]:
+    """The task's actions on its current version; an earlier version is history: none."""
+    latest = (
+        Submission.objects.filter(task_id=submission.task_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if submission.number != latest:
+        return []
+    return task_allowed_actions(user, submission.task)
+
+
 def prefetch_allowed_actions(user, tasks) -> None:
     """Answer the four-eyes question for a page of tasks in one query, before serializing."""
     elig = eligibility_of(user)

@@ -307,6 +307,8 @@ def test_versions_are_listed_and_partners_see_no_drafts(world, cast, personas, m
     _move(task, "return", cast.regional_team, comment="More data.")
     versions = api_for(cast.ana).get(f"/api/v1/tasks/{task.pk}/versions/").json()
     assert [v["number"] for v in versions] == [1, 2]
+    # only the version being drafted can be acted on
+    assert [v["allowed_actions"] for v in versions] == [[], ["edit", "submit"]]
     for persona in ("partner", "outsider", "focal_point"):
         assert api_for(personas[persona]).get("/api/v1/tasks/").json()["count"] == 0
         assert api_for(personas[persona]).get(f"/api/v1/tasks/{task.pk}/").status_code == 404
