@@ -149,8 +149,13 @@ class Eligibility:
             user=user, role=RoleAssignment.Role.PLATFORM_TEAM, revoked_at__isnull=True
         ).values_list("platform_id", flat=True):
             candidates.add(place_key(Party.PLATFORM, platform_id, None))
+        # Every designation not yet over (a superset of the policy's "current" ones, which it
+        # then confirms): an end date set in the future still counts until that day.
+        today = on or timezone.localdate()
         for platform_id, sector_id, kind in (
-            CoCoordinatorDesignation.objects.open()
+            CoCoordinatorDesignation.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+            )
             .filter(person=user)
             .values_list(
                 "co_lead__platform_sector__platform_id",

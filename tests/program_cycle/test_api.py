@@ -381,3 +381,103 @@ def test_the_task_list_asks_the_same_number_of_queries_at_1x_and_10x(
     with django_assert_num_queries(small):
         response = client.get("/api/v1/tasks/?limit=200")
     assert response.json()["count"] == small_count * 10
+
+
+def _other_writes(world, cast, tmp_path):
+    """(name, prepare -> (method, url, body, format), who may) for the writes besides transitions."""
+    from program_cycle.models import Cycle
+
+    def cycle_create():
+        year = 2040 + Cycle.objects.count()
+        dates = {"opens_on": f"{year}-01-01", "submissions_due_on": f"{year}-02-01"}
+        dates |= {"clearance_due_on": f"{year}-03-01", "closes_on": f"{year}-04-01"}
+        return (
+            "post",
+            "/api/v1/cycles/",
+            {"name": f"RMNA {year}", "kind": "rmna", "year": year, **dates},
+            "json",
+        )
+
+    def generate():
+        return "post", f"/api/v1/cycles/{CycleFactory(kind='monitoring').pk}/generate/", {}, "json"
+
+    def narrative():
+        return TaskFactory(
+            cycle=CycleFactory(),
+            task_type="rmna-regional-sector-narrative",
+            platform=world.regional,
+            sector=world.health,
+        )
+
+    def draft():
+        task = narrative()
+        return (
+            "post",
+            f"/api/v1/tasks/{task.pk}/draft/",
+            {"narrative": "x", "version": task.version},
+            "json",
+        )
+
+    def attach():
+        task = narrative()
+        upload = SimpleUploadedFile("a.pdf", b"%PDF")
+        return (
+            "post",
+            f"/api/v1/tasks/{task.pk}/attachments/",
+            {"file": upload, "version": task.version},
+            "multipart",
+        )
+
+    def detach():
+        from program_cycle import services
+
+        task = narrative()
+        services.attachment_add(
+            task_id=task.pk, upload=SimpleUploadedFile("a.pdf", b"%PDF"), version=1, by=cast.ana
+        )
+        attachment = Attachment.objects.filter(submission__task=task).get()
+        return "delete", f"/api/v1/attachments/{attachment.pk}/", {"version": 2}, "json"
+
+    regional = {"regional", "regional_2", "admin"}
+    drafters = {"ana", "co_coordinator"}
+    return [
+        ("cycle-create", cycle_create, regional),
+        ("cycle-generate", generate, regional),
+        ("draft", draft, drafters),
+        ("attach", attach, drafters),
+        ("detach", detach, drafters),
+    ]
+
+
+@pytest.mark.parametrize("write", ["cycle-create", "cycle-generate", "draft", "attach", "detach"])
+def test_the_other_writes_are_allowed_to_their_party_only_and_change_nothing_otherwise(
+    write, world, cast, people, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    _name, prepare, allowed = next(w for w in _other_writes(world, cast, tmp_path) if w[0] == write)
+    from program_cycle.models import Cycle
+
+    def snapshot():
+        return (
+            Cycle.objects.count(),
+            Task.objects.count(),
+            sorted(Task.objects.values_list("version", flat=True)),
+            Attachment.objects.count(),
+        )
+
+    for persona in PERSONAS:
+        method, url, body, fmt = prepare()
+        before = snapshot()
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = getattr(api_for(people[persona]), method)(url, body, format=fmt)
+        if persona in allowed:
+            assert response.status_code in (200, 201, 204), (persona, response.content)
+            assert snapshot() != before, persona
+        else:
+            expected = {"anonymous": 401}.get(persona)
+            assert response.status_code in ({expected} if expected else {403, 404}), (
+                persona,
+                response.status_code,
+            )
+            assert snapshot() == before, persona
+            assert callbacks == [], persona
