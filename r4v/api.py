@@ -10,6 +10,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from program_cycle import api as pc_api
 from sectors import api as sectors_api
 from sectors.serializers import ErrorSerializer
 
@@ -39,6 +40,11 @@ router.register("co-leads", sectors_api.CoLeadViewSet, basename="co-lead")
 router.register("co-coordinators", sectors_api.CoCoordinatorViewSet, basename="co-coordinator")
 router.register("partners", sectors_api.PartnerViewSet, basename="partner")
 router.register("change-notices", sectors_api.ChangeNoticeViewSet, basename="change-notice")
+router.register("cycles", pc_api.CycleViewSet, basename="cycle")
+router.register("task-types", pc_api.TaskTypeViewSet, basename="task-type")
+router.register("tasks", pc_api.TaskViewSet, basename="task")
+router.register("submissions", pc_api.SubmissionViewSet, basename="submission")
+router.register("attachments", pc_api.AttachmentViewSet, basename="attachment")
 
 
 class TokenRequestSerializer(serializers.Serializer):

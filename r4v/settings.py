@@ -175,6 +175,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # `max-age=315360000, public, immutable` (ten years: a changed file gets a new name). Unhashed
 # names keep WhiteNoise's 60 s, as nothing would bust their cache. tests/browser/test_phone.py
 # checks both on the wire. With DEBUG on, files are served as edited, uncached.
+# Uploaded attachments: under var/, never served as static or media; downloads go through a
+# view that checks the policy (program_cycle.views.attachment_download).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sectors.notify_expiring_terms",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Schedules this ISO week's overdue digest for the Regional Platform (idempotent by week);
+    # daily, so a missed Monday is caught up the next day. The reminder sweeper sends it.
+    "ensure-overdue-digest": {
+        "task": "program_cycle.ensure_overdue_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- REST framework --------------------------------------------------------------------------
@@ -345,6 +354,9 @@ SPECTACULAR_SETTINGS = {
         "SectorKindEnum": "sectors.models.Sector.Kind",
         "OrganizationKindEnum": "sectors.models.Organization.Kind",
         "ChangeNoticeKindEnum": "sectors.models.ChangeNotice.Kind",
+        "CycleKindEnum": "program_cycle.models.CycleKind",
+        "PartyEnum": "program_cycle.models.PARTY_CHOICES",
+        "TaskStateEnum": "program_cycle.models.TaskState",
     },
 }
 

@@ -12,6 +12,7 @@ from .api import TokenObtainView, router
 urlpatterns = [
     path("", home, name="home"),
     path("", include("sectors.urls")),
+    path("", include("program_cycle.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=forms.AuthenticationForm),

@@ -36,6 +36,21 @@ PATHS = {
     "/api/v1/change-notices/{id}/acknowledge/": {"post"},
     "/api/v1/change-notices/{id}/apply/": {"post"},
     "/api/v1/change-notices/{id}/decline/": {"post"},
+    # Program cycle (program_cycle/api.py)
+    "/api/v1/cycles/": {"get", "post"},
+    "/api/v1/cycles/{id}/": {"get"},
+    "/api/v1/cycles/{id}/generate/": {"post"},
+    "/api/v1/task-types/": {"get"},
+    "/api/v1/task-types/{code}/": {"get"},
+    "/api/v1/tasks/": {"get"},
+    "/api/v1/tasks/{id}/": {"get"},
+    "/api/v1/tasks/{id}/transitions/": {"get", "post"},
+    "/api/v1/tasks/{id}/versions/": {"get"},
+    "/api/v1/tasks/{id}/draft/": {"post"},
+    "/api/v1/tasks/{id}/attachments/": {"post"},
+    "/api/v1/submissions/{id}/": {"get"},
+    "/api/v1/attachments/{id}/": {"get", "delete"},
+    "/api/v1/attachments/{id}/download/": {"get"},
 }
 
 
