@@ -301,8 +301,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "r4v.sweep_reminders",
         "schedule": 60.0,
     },
-    # Tells co-lead focal points and the Regional Platform about designations whose term
-    # ends within 60 days, once per designation and threshold.
+    # Schedules, on the reminder table, a reminder to co-lead focal points and the Regional
+    # Platform of each designation whose term ends within 60 days, once per planned end.
     "notify-expiring-terms": {
         "task": "sectors.notify_expiring_terms",
         "schedule": crontab(hour=6, minute=0),

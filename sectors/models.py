@@ -294,9 +294,6 @@ class Term(models.Model):
     term_end = models.DateField(_("term end"), null=True, blank=True)
     # Set when the designation ends (stepping down, replacement); the row stays as history.
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    # The planned end the last "term ending" reminder was about: one reminder per planned end,
-    # and a renewed term (a new end date) is reminded again.
-    end_reminder_for = models.DateField(editable=False, null=True)
 
     objects = DesignationQuerySet.as_manager()
 

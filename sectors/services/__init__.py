@@ -39,7 +39,7 @@ from .structure import (
     platform_sector_update_page,
     selection_procedure_update,
 )
-from .terms import CO_COORDINATOR_ROLE_END, term_endings_notify
+from .terms import CO_COORDINATOR_ROLE_END, term_endings_schedule
 
 __all__ = [
     "CO_COORDINATOR_ROLE_END",
@@ -68,5 +68,5 @@ __all__ = [
     "role_grant",
     "role_revoke",
     "selection_procedure_update",
-    "term_endings_notify",
+    "term_endings_schedule",
 ]

@@ -6,17 +6,14 @@ reminder on the `r4v.reminders` table.
 """
 
 import datetime
-from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from r4v.audit import save_audited
-from r4v.models import User
+from r4v.models import Reminder, User
 from r4v.reminders import handler as reminder_handler
 from r4v.reminders import reminder_schedule
 from r4v.services import notification_send, system_user
@@ -103,71 +100,87 @@ def _co_coordinator_role_end_due(reminder) -> bool:
     )
 
 
-def term_endings_notify(*, today: datetime.date | None = None) -> int:
-    """Remind of open designations whose planned end is within the governance warning window.
+# Term-ending reminders ride on the reminder table: a daily scheduler adds one row per open
+# designation and planned end (the key carries the end, so a renewed term is reminded again),
+# due at once; the sweeper sends it and claims it atomically. The handler reads the designation
+# at send time: renewed to another end, or ended, means there is nothing to say.
+TERM_ENDING = {
+    CoLeadDesignation: "sectors.term_ending.co_lead",
+    CoCoordinatorDesignation: "sectors.term_ending.co_coordinator",
+}
 
-    Each reminder goes to the Regional Platform team and the co-lead organization's focal
-    points (and, for a co-coordinator, the person), once per planned end. Returns how many
-    designations were reminded of.
+
+def term_endings_schedule(*, today: datetime.date | None = None) -> int:
+    """Schedule a reminder for each open designation whose planned end is within the window.
+
+    The window is the governance warning (TERM_WARNING_DAYS before the planned end). Returns how
+    many reminders were added; a designation already reminded of this end adds none.
     """
     horizon = (today or timezone.localdate()) + datetime.timedelta(days=TERM_WARNING_DAYS)
-    regional_team = _regional_team()
-    focal_points = _focal_points_by_organization()
-    reminded = 0
-    co_leads = _term_ending(CoLeadDesignation, horizon).select_related(
-        "organization", "platform_sector__platform", "platform_sector__sector"
+    now = timezone.now()
+    wanted = {
+        f"{kind}:{pk}:{term_end.isoformat()}": (kind, pk)
+        for model, kind in TERM_ENDING.items()
+        for pk, term_end in model.objects.open()
+        .filter(term_end__lte=horizon)
+        .values_list("pk", "term_end")
+    }
+    known = set(Reminder.objects.filter(key__in=wanted).values_list("key", flat=True))
+    for key in wanted.keys() - known:
+        kind, pk = wanted[key]
+        reminder_schedule(kind=kind, target_id=pk, key=key, due_at=now)
+    return len(wanted.keys() - known)
+
+
+def _planned_end(reminder) -> datetime.date:
+    return datetime.date.fromisoformat(reminder.key.rsplit(":", 1)[1])
+
+
+@reminder_handler(TERM_ENDING[CoLeadDesignation])
+def _co_lead_term_ending(reminder) -> bool:
+    co_lead = (
+        CoLeadDesignation.objects.open()
+        .filter(pk=reminder.target_id, term_end=_planned_end(reminder))
+        .select_related("organization", "platform_sector__platform", "platform_sector__sector")
+        .first()
     )
-    for co_lead in co_leads:
-        reminded += _term_ending_remind(
-            co_lead, [*regional_team, *focal_points[co_lead.organization_id]]
+    if co_lead is None:
+        return False
+    focal_points = policy.holders(policy.Party.CO_LEAD_ORGANIZATION, co_lead)
+    _term_ending_notify(co_lead, [*_regional_team(), *focal_points])
+    return True
+
+
+@reminder_handler(TERM_ENDING[CoCoordinatorDesignation])
+def _co_coordinator_term_ending(reminder) -> bool:
+    designation = (
+        CoCoordinatorDesignation.objects.open()
+        .filter(pk=reminder.target_id, term_end=_planned_end(reminder))
+        .select_related(
+            "person",
+            "co_lead__organization",
+            "co_lead__platform_sector__platform",
+            "co_lead__platform_sector__sector",
         )
-    co_coordinators = _term_ending(CoCoordinatorDesignation, horizon).select_related(
-        "person",
-        "co_lead__organization",
-        "co_lead__platform_sector__platform",
-        "co_lead__platform_sector__sector",
+        .first()
     )
-    for co_coordinator in co_coordinators:
-        reminded += _term_ending_remind(
-            co_coordinator,
-            [
-                *regional_team,
-                *focal_points[co_coordinator.co_lead.organization_id],
-                co_coordinator.person,
-            ],
-        )
-    return reminded
+    if designation is None:
+        return False
+    focal_points = policy.holders(policy.Party.CO_LEAD_ORGANIZATION, designation.co_lead)
+    _term_ending_notify(designation, [*_regional_team(), *focal_points, designation.person])
+    return True
 
 
-def _term_ending(model, horizon: datetime.date):
-    return (
-        model.objects.open().filter(term_end__lte=horizon).exclude(end_reminder_for=F("term_end"))
+def _term_ending_notify(designation, recipients: list[User]) -> None:
+    notification_send(
+        recipients=recipients,
+        subject=lambda: (
+            _("Term ending on %(date)s: %(designation)s")
+            % {"date": designation.term_end.isoformat(), "designation": designation}
+        ),
+        body=lambda: _(
+            "Renew the term, or file a change notice for the person or organization "
+            "that takes over."
+        ),
+        url=reverse("sectors:sector-manage", kwargs={"pk": designation.platform_sector.pk}),
     )
-
-
-@transaction.atomic
-def _term_ending_remind(designation, recipients: list[User]) -> bool:
-    # Claim by a filtered update, so two beats running at once send one reminder.
-    claimed = (
-        _term_ending(type(designation), designation.term_end)
-        .filter(pk=designation.pk)
-        .update(end_reminder_for=designation.term_end)
-    )
-    if claimed:
-        notification_send(
-            recipients=recipients,
-            subject=lambda: (
-                _("Term ending on %(date)s: %(designation)s")
-                % {"date": designation.term_end.isoformat(), "designation": designation}
-            ),
-            body=lambda: _(
-                "Renew the term, or file a change notice for the person or organization "
-                "that takes over."
-            ),
-            url=reverse("sectors:sector-manage", kwargs={"pk": designation.platform_sector.pk}),
-        )
-    return bool(claimed)
-
-
-def _focal_points_by_organization() -> defaultdict[int, list[User]]:
-    return policy.focal_points_by_organization()
