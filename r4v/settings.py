@@ -246,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Tells co-lead focal points and the Regional Platform about designations whose term
     # ends within 60 days, once per designation and threshold.
+    # The shared calendar's overlap scan: tells both organizers of each new clash, once.
+    "scan-meeting-conflicts": {"task": "meetings.scan_conflicts", "schedule": 300.0},
     "notify-expiring-terms": {
         "task": "sectors.notify_expiring_terms",
         "schedule": crontab(hour=6, minute=0),

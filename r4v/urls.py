@@ -11,6 +11,7 @@ from .api import TokenObtainView, router
 urlpatterns = [
     path("", home, name="home"),
     path("", include("sectors.urls")),
+    path("", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
