@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,11 @@ from r4v.audit import locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
 from r4v.services import notification_send
-from sectors.models import Organization, Platform, PlatformSector
+from sectors.models import Country, Organization, Platform, PlatformSector
 
 from . import reminders, selectors, zones
 from .audience import meeting_keys
-from .conflicts import Clash, clashes_for, conflicts_accept
+from .conflicts import Clash, WorkingHours, clashes_for, conflicts_accept, slots_find
 from .models import (
     MAX_DURATION,
     MAX_OCCURRENCES,
@@ -141,6 +142,43 @@ def conflicts_preview(
     return clashes_for(
         intervals=plan.intervals,
         keys=plan.keys,
+        exclude_meeting_id=exclude_meeting.pk if exclude_meeting else None,
+    )
+
+
+def involved_zones(draft: MeetingDraft) -> list:
+    """The zones of every country on the organizing and the invited platforms."""
+    platform_ids = {draft.platform.pk, *(p.pk for p in draft.invited_platforms)}
+    platform_ids |= {s.platform_id for s in draft.invited_sectors}
+    names = sorted(
+        set(Country.objects.filter(platforms__in=platform_ids).values_list("time_zone", flat=True))
+    )
+    return [zones.zone_named(name) for name in names] or [zones.zone_named(draft.time_zone)]
+
+
+def working_hours() -> WorkingHours:
+    """08:00-18:00 local unless settings.MEETINGS_WORKING_HOURS says ("07:30", "17:00")."""
+    start, end = getattr(settings, "MEETINGS_WORKING_HOURS", ("08:00", "18:00"))
+    return WorkingHours(datetime.time.fromisoformat(start), datetime.time.fromisoformat(end))
+
+
+def slots_suggest(
+    *,
+    draft: MeetingDraft,
+    after: datetime.datetime | None = None,
+    count: int = 3,
+    exclude_meeting: Meeting | None = None,
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The next free slots of the draft's length: weekdays, inside every involved country's
+    working hours, clashing with no meeting that shares the audience."""
+    plan = meeting_plan(draft)
+    return slots_find(
+        duration=plan.end_at - plan.start_at,
+        zones=involved_zones(draft),
+        keys=plan.keys,
+        after=after or timezone.now(),
+        count=count,
+        hours=working_hours(),
         exclude_meeting_id=exclude_meeting.pk if exclude_meeting else None,
     )
 
