@@ -13,7 +13,8 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/sittings/<int:pk>/minutes/", views.minutes_edit, name="minutes-edit"),
     path("meetings/feeds/", views.feeds_page, name="feeds"),
+    # Before the sector feed: a token is also a valid slug.
+    path("calendar/private/<str:token>.ics", feeds.private_feed, name="feed-private"),
     path("calendar/public.ics", feeds.public_feed, name="feed-public"),
     path("calendar/<slug:platform>/<slug:sector>.ics", feeds.sector_feed, name="feed-sector"),
-    path("calendar/private/<str:token>.ics", feeds.private_feed, name="feed-private"),
 ]

@@ -83,7 +83,7 @@ def test_two_scans_at_once_tell_each_new_conflict_once_then_again_after_a_resche
 
 def test_a_conflict_accepted_when_saving_is_never_told_and_a_move_accepted_neither(cal):
     team = cal.regional_team
-    protection = schedule(
+    schedule(
         team,
         platform_sector=cal.world.regional_protection,
         start_local=future(10, 10),
