@@ -11,6 +11,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from meetings.api import register as register_meetings
 from sectors import api as sectors_api
 from sectors.serializers import ErrorSerializer
 
@@ -34,6 +35,7 @@ router.register("co-leads", sectors_api.CoLeadViewSet, basename="co-lead")
 router.register("co-coordinators", sectors_api.CoCoordinatorViewSet, basename="co-coordinator")
 router.register("partners", sectors_api.PartnerViewSet, basename="partner")
 router.register("change-notices", sectors_api.ChangeNoticeViewSet, basename="change-notice")
+register_meetings(router)
 
 
 class TokenRequestSerializer(serializers.Serializer):

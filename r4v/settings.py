@@ -285,6 +285,12 @@ SPECTACULAR_SETTINGS = {
         "SectorKindEnum": "sectors.models.Sector.Kind",
         "OrganizationKindEnum": "sectors.models.Organization.Kind",
         "ChangeNoticeKindEnum": "sectors.models.ChangeNotice.Kind",
+        # The calendar's `kind` and `status` fields (meetings app).
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionPointStatusEnum": "meetings.models.ActionPoint.Status",
+        "ChangeNoticeStatusEnum": "sectors.models.ChangeNotice.Status",
     },
 }
 
