@@ -17,6 +17,7 @@ from sectors.policy import Party, holders, scope_of
 
 from .audience import user_keys
 from .models import ActionPoint, Meeting, MeetingAudience, Minutes, Occurrence
+from .zones import user_zone
 
 
 def can_organize(user, *, platform: Platform, platform_sector: PlatformSector | None) -> bool:
@@ -175,4 +176,7 @@ def my_work(user) -> dict:
         .select_related("meeting")
         .order_by("start_at")[:20]
     )
+    zone = user_zone(user)
+    for sitting in upcoming:
+        sitting.local_start = sitting.start_at.astimezone(zone)
     return {"upcoming": upcoming, "action_points": action_points, "minutes_due": minutes_due}
