@@ -176,7 +176,8 @@ def slots_suggest(
         duration=plan.end_at - plan.start_at,
         zones=involved_zones(draft),
         keys=plan.keys,
-        after=after or timezone.now(),
+        # From the proposed time on (a March meeting wants March slots), never in the past.
+        after=after or max(timezone.now(), plan.start_at),
         count=count,
         hours=working_hours(),
         exclude_meeting_id=exclude_meeting.pk if exclude_meeting else None,

@@ -81,16 +81,28 @@ def meeting_schedule(request):
             else:
                 messages.success(request, _("The meeting is on the calendar."))
                 return redirect(meeting.get_absolute_url())
-        status = 400
+        status, checked = 400, True
     else:
-        form = MeetingForm(
-            initial={"time_zone": zone, **_initial(request)}, user=request.user, zone=zone
-        )
-        clashes, status = [], 200
+        initial = _initial(request)
+        form = MeetingForm(initial={"time_zone": zone, **initial}, user=request.user, zone=zone)
+        clashes, status, checked = [], 200, False
+        if "start" in initial and "end" in initial:
+            # Back from "use this slot": show the check for the times it filled in.
+            proposal, problem = _proposal(request)
+            if problem is None:
+                try:
+                    clashes, checked = services.conflicts_preview(draft=proposal.draft()), True
+                except DomainError:
+                    pass
     return render(
         request,
         "meetings/schedule.html",
-        {"form": form, "clashes": _clash_rows(clashes, request.user), "viewer_zone": zone},
+        {
+            "form": form,
+            "clashes": _clash_rows(clashes, request.user),
+            "checked": checked,
+            "viewer_zone": zone,
+        },
         status=status,
     )
 
