@@ -203,6 +203,26 @@ def _conflict_notify(conflict: Conflict) -> None:
         )
 
 
+def _accepted_notify(own: Occurrence, other: Occurrence, *, by) -> None:
+    if other.meeting.organizer_id == by.pk:
+        return
+    notification_send(
+        recipients=[other.meeting.organizer],
+        subject=lambda: (
+            _("“%(theirs)s” now overlaps your “%(mine)s”")
+            % {"theirs": own.meeting.title, "mine": other.meeting.title}
+        ),
+        body=lambda: (
+            _(
+                "%(who)s scheduled “%(theirs)s” on %(when)s UTC knowing it overlaps your meeting "
+                "and shares part of its audience."
+            )
+            % {"who": by, "theirs": own.meeting.title, "when": f"{own.start_at:%Y-%m-%d %H:%M}"}
+        ),
+        url=other.meeting.get_absolute_url(),
+    )
+
+
 def conflicts_accept(*, clashes: Sequence[Clash], meeting: Meeting, by) -> list[Conflict]:
     """Record that `by` saved `meeting` despite `clashes` (called by the scheduling services).
 
@@ -222,8 +242,15 @@ def conflicts_accept(*, clashes: Sequence[Clash], meeting: Meeting, by) -> list[
         )
         if conflict.accepted_at is None:
             conflict.accepted_by, conflict.accepted_at = by, now
+            fields = ["accepted_by", "accepted_at"]
+            if conflict.notified_at is None:
+                # The other organizer did not see the warning: tell them now, once; the scan
+                # then finds the clash known and stays quiet.
+                _accepted_notify(own, clash.other, by=by)
+                conflict.notified_at = now
+                fields.append("notified_at")
             conflict._history_user = by
-            conflict.save(update_fields=["accepted_by", "accepted_at"])
+            conflict.save(update_fields=fields)
         accepted.append(conflict)
     return accepted
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from meetings import selectors, services
 from meetings.models import Conflict, Meeting
+from r4v.models import Notification
 
 from ..conftest import client_for
 from .conftest import future, local, schedule
@@ -61,6 +62,9 @@ def test_saving_a_clash_needs_save_anyway_which_records_the_acceptance(client, c
     saved = c.post(reverse("meetings:meeting-schedule"), _form(cal, accept_conflicts="on"))
     assert saved.status_code == 302
     assert Conflict.objects.get().accepted_by == co
+    # the other organizer, who never saw the warning, is told once
+    told = Notification.objects.filter(recipient=cal.regional_team, subject__contains="overlaps")
+    assert [n.subject for n in told] == ["“Health monthly” now overlaps your “Protection monthly”"]
 
 
 def test_a_nonexistent_local_time_is_a_form_error(client, cal):
