@@ -116,17 +116,15 @@ def test_the_sweep_pairs_only_overlapping_sittings_with_a_shared_key():
 
     t = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
     h = datetime.timedelta(hours=1)
+    keys = {1: {"s:1"}, 2: {"s:1", "o:2"}, 3: {"o:2"}, 4: {"p:9"}}
     rows = [
-        _Row(1, 1, t, t, t + 2 * h),
-        _Row(2, 2, t + h, t + h, t + 2 * h),
-        _Row(3, 3, t + 2 * h, t + 2 * h, t + 3 * h),
-        _Row(4, 4, t, t, t + h),
+        _Row(pk, pk, start, start, end, frozenset(keys[pk]))
+        for pk, start, end in (
+            (1, t, t + 2 * h),
+            (2, t + h, t + 2 * h),
+            (3, t + 2 * h, t + 3 * h),
+            (4, t, t + h),
+        )
     ]
-    keys = {
-        1: frozenset({"s:1"}),
-        2: frozenset({"s:1", "o:2"}),
-        3: frozenset({"o:2"}),
-        4: frozenset({"p:9"}),
-    }
-    pairs = overlapping_pairs(rows, keys)
+    pairs = overlapping_pairs(rows)
     assert [(a.pk, b.pk) for a, b in pairs] == [(1, 2)]
