@@ -20,10 +20,12 @@ def test_slots_fit_santiago_and_mexico_city_hours_skip_the_weekend_and_the_busy_
         end_local=local(2027, 1, 15, 11),
         invited_platforms=[cal.mexico],
     )
-    # and Mexico's own meeting on Monday 18 January, 14:00-15:00 UTC (08:00 Mexico City)
+    # and Mexico's meeting with Chile's sector on Monday 18 January, 14:00-15:00 UTC (08:00
+    # Mexico City), which shares the audience
     schedule(
         cal.regional_team,
         platform_sector=cal.mexico_health,
+        invited_sectors=[cal.chile_health],
         time_zone="America/Mexico_City",
         start_local=local(2027, 1, 18, 8),
         end_local=local(2027, 1, 18, 9),
