@@ -10,6 +10,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from meetings.api import register as register_meetings
 from program_cycle import api as pc_api
 from sectors import api as sectors_api
 from sectors.serializers import ErrorSerializer
@@ -45,6 +46,7 @@ router.register("task-types", pc_api.TaskTypeViewSet, basename="task-type")
 router.register("tasks", pc_api.TaskViewSet, basename="task")
 router.register("submissions", pc_api.SubmissionViewSet, basename="submission")
 router.register("attachments", pc_api.AttachmentViewSet, basename="attachment")
+register_meetings(router)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -301,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "r4v.sweep_reminders",
         "schedule": 60.0,
     },
+    # The shared calendar's overlap scan: tells both organizers of each new clash, once.
+    "scan-meeting-conflicts": {"task": "meetings.scan_conflicts", "schedule": 300.0},
     # Schedules, on the reminder table, a reminder to co-lead focal points and the Regional
     # Platform of each designation whose term ends within 60 days, once per planned end.
     "notify-expiring-terms": {
@@ -357,6 +359,12 @@ SPECTACULAR_SETTINGS = {
         "CycleKindEnum": "program_cycle.models.CycleKind",
         "PartyEnum": "program_cycle.models.PARTY_CHOICES",
         "TaskStateEnum": "program_cycle.models.TaskState",
+        # The calendar's `kind` and `status` fields (meetings app).
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionPointStatusEnum": "meetings.models.ActionPoint.Status",
+        "ChangeNoticeStatusEnum": "sectors.models.ChangeNotice.Status",
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("sectors.urls")),
     path("", include("program_cycle.urls")),
+    path("", include("meetings.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=forms.AuthenticationForm),

@@ -154,3 +154,23 @@ class TaskFactory(factory.django.DjangoModelFactory):
         task = super()._create(model_class, *args, **kwargs)
         Submission.objects.create(task=task, number=1)
         return task
+
+
+# --- Meetings (appended by the calendar work) ---------------------------------------------------
+
+
+def meeting_draft(*, platform_sector=None, platform=None, **fields):
+    """A `MeetingDraft` for a one-hour internal monthly meeting; override any field."""
+    from meetings.services import MeetingDraft
+
+    defaults = dict(
+        platform=platform or platform_sector.platform,
+        platform_sector=platform_sector,
+        kind="monthly_national",
+        title="Monthly meeting",
+        start_local=datetime.datetime(2026, 7, 14, 10, 0),  # noqa: DTZ001 - wall clock
+        end_local=datetime.datetime(2026, 7, 14, 11, 0),  # noqa: DTZ001
+        time_zone="America/Bogota",
+    )
+    defaults.update(fields)
+    return MeetingDraft(**defaults)
