@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from sectors.views.public import home
 
-from . import forms
+from . import forms, views
 from .api import TokenObtainView, router
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", views.profile, name="profile"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
