@@ -37,7 +37,7 @@ class _Draft(serializers.Serializer):
         queryset=PlatformSector.objects.filter(is_active=True), required=False, allow_null=True
     )
     kind = serializers.ChoiceField(choices=Meeting.Kind.choices, default=Meeting.Kind.OTHER)
-    title = serializers.CharField(max_length=200, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     start = LocalDateTimeField(help_text=_("Wall-clock start in `time_zone`."))
     end = LocalDateTimeField(help_text=_("Wall-clock end in `time_zone`."))
     time_zone = serializers.CharField(max_length=64, help_text=_("IANA name, e.g. America/Bogota."))
