@@ -9,6 +9,26 @@ from openapi_spec_validator import validate
 from ..conftest import api_for
 
 PATHS = {
+    # The calendar (meetings app).
+    "/api/v1/action-points/": {"get", "post"},
+    "/api/v1/action-points/{id}/": {"get"},
+    "/api/v1/action-points/{id}/status/": {"post"},
+    "/api/v1/calendar-feeds/": {"get"},
+    "/api/v1/calendar-feeds/private/": {"post"},
+    "/api/v1/calendar-feeds/revoke/": {"post"},
+    "/api/v1/meetings/": {"get", "post"},
+    "/api/v1/meetings/{id}/": {"get", "put"},
+    "/api/v1/meetings/{id}/cancel/": {"post"},
+    "/api/v1/meetings/conflicts/": {"get"},
+    "/api/v1/meetings/slots/": {"get"},
+    "/api/v1/minutes/": {"get", "post"},
+    "/api/v1/minutes/{id}/": {"get"},
+    "/api/v1/minutes/{id}/circulate/": {"post"},
+    "/api/v1/minutes/{id}/finalize/": {"post"},
+    "/api/v1/occurrences/": {"get"},
+    "/api/v1/occurrences/{id}/": {"get"},
+    "/api/v1/occurrences/{id}/cancel/": {"post"},
+    "/api/v1/occurrences/{id}/move/": {"post"},
     "/api/v1/auth/token/": {"post"},
     "/api/v1/countries/": {"get"},
     "/api/v1/countries/{iso_code}/": {"get"},
