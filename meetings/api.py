@@ -16,20 +16,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from r4v.api_errors import AutoSchema, ErrorSerializer
+from r4v.api_fields import MAX_ID, Pagination
 from sectors.models import PlatformSector
-from sectors.serializers import ErrorSerializer
 
 from . import selectors, services
 from . import serializers as s
 from .models import ActionPoint, Minutes
-
-
-class Pagination(LimitOffsetPagination):
-    max_limit = 500
 
 
 def _errors(*codes: int) -> dict:
@@ -81,8 +77,17 @@ def _filtered(queryset, params, prefix=""):
     ):
         value = params.get(name)
         if value:
-            if name != "kind" and not value.isdigit():
-                raise serializers.ValidationError({name: [_("Give a number.")]})
+            if name != "kind" and not (
+                value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+            ):
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            _("Enter a whole number from %(minimum)d to %(maximum)d.")
+                            % {"minimum": 1, "maximum": MAX_ID}
+                        ]
+                    }
+                )
             queryset = queryset.filter(**{f"{prefix}{lookup}": value})
     return queryset
 
@@ -379,10 +384,17 @@ class ActionPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(s.ActionPointSerializer(point).data)
 
 
+class _OneObjectSchema(AutoSchema):
+    # The collection's GET answers one object (the addresses), not a list of them.
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class FeedViewSet(viewsets.ViewSet):
     """Addresses of the iCalendar feeds; issue or revoke your private one."""
 
     permission_classes = [AllowAny]
+    schema = _OneObjectSchema()
 
     def _urls(self, private: str | None) -> dict:
         sectors = (

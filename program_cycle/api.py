@@ -95,7 +95,8 @@ class CycleViewSet(
         request=None,
         responses={200: s.GeneratedCountSerializer(many=True), **_errors(401, 403, 404)},
     )
-    @action(detail=True, methods=["post"])
+    # Not paginated: one row per task type, a dozen at most.
+    @action(detail=True, methods=["post"], pagination_class=None)
     def generate(self, request, *args, **kwargs):
         counts = services.cycle_generate(cycle=self.get_object(), by=request.user)
         return Response([{"task_type": code, **c} for code, c in counts.items()])

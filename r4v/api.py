@@ -30,6 +30,15 @@ class PublicAPIRootView(APIRootView):
 class Router(DefaultRouter):
     APIRootView = PublicAPIRootView
 
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        # Objects looked up by id take digits only: "/tasks/null,null/" is a 404 from the
+        # router, not a ValueError from the database. Lookups by code set their own regex.
+        if getattr(viewset, "lookup_field", "pk") in ("pk", "id") and not hasattr(
+            viewset, "lookup_value_regex"
+        ):
+            viewset.lookup_value_regex = "[0-9]{1,19}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
 
 router = Router()
 router.register("countries", sectors_api.CountryViewSet, basename="country")
