@@ -129,4 +129,13 @@ class AutoSchema(openapi.AutoSchema):
                     str(code),
                     direction=direction,
                 )
+        if self.method == "GET" and self._get_parameters_of_kind("query"):
+            # The web server (gunicorn: 4,094 bytes) refuses a longer request line before the
+            # app sees it, with its own page, not the error body.
+            responses.setdefault(
+                "414", {"description": str(gettext_lazy("The address is too long."))}
+            )
         return responses
+
+    def _get_parameters_of_kind(self, kind: str) -> bool:
+        return any(p.get("in") == kind for p in self._get_parameters())

@@ -159,7 +159,8 @@ def test_every_refusal_in_the_schema_has_the_error_body(schema):
         for path, operations in schema["paths"].items()
         for method, operation in operations.items()
         for code, response in operation["responses"].items()
-        if code >= "400"
+        # 414 is the web server's, before the app: documented without a body.
+        if code >= "400" and code != "414"
     }
     # then
     error, conflict = "#/components/schemas/Error", "#/components/schemas/Conflict"
