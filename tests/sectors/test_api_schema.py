@@ -138,7 +138,7 @@ def test_the_schema_documents_refusals_with_the_error_shape(schema):
 @pytest.mark.parametrize(
     ("path", "method", "codes"),
     [
-        ("/api/v1/organizations/", "get", ["200", "400", "401"]),
+        ("/api/v1/organizations/", "get", ["200", "400", "401", "414"]),
         ("/api/v1/organizations/{id}/", "get", ["200", "401", "404"]),
         ("/api/v1/organizations/{id}/", "patch", ["200", "400", "401", "403", "404", "409"]),
         ("/api/v1/change-notices/{id}/apply/", "post", ["200", "400", "401", "403", "404", "409"]),
