@@ -94,7 +94,7 @@ PLATFORM_CO_LEADS: tuple[OrganizationData, ...] = (
 )
 
 # Positions give the catalogue its reading order: sectors alphabetically, each sub-sector right
-# after Protection, working groups last.
+# after Protection, the working group last.
 SECTORS: tuple[SectorData, ...] = (
     SectorData("education", "sector", "Education", "Educación", 1),
     SectorData("food-security", "sector", "Food Security", "Seguridad Alimentaria", 2),
@@ -141,15 +141,26 @@ SECTORS: tuple[SectorData, ...] = (
         "Agua, Saneamiento e Higiene (WASH)",
         12,
     ),
+    # The seed names the "Regional Cash Working Group" (§III, as an example of a selection
+    # procedure); the platform supplies "Regional", so the catalogue name is "Cash Working Group".
+    # The seed gives no Spanish name: "Grupo de Trabajo de Transferencias Monetarias" is ours,
+    # the usual Spanish for cash and voucher assistance.
     SectorData(
         "cash",
         "working_group",
-        "Cash-Based Interventions (CVA)",
-        "Intervenciones Basadas en Efectivo (CVA)",
+        "Cash Working Group",
+        "Grupo de Trabajo de Transferencias Monetarias",
         13,
     ),
-    SectorData("communications", "working_group", "Communications", "Comunicaciones", 14),
 )
+
+# Catalogue entries an earlier version loaded that the seed does not support as sectoral groups.
+# "communications": the seed's "R4V Communications Working Group" is the Regional Platform's own
+# group for "Regional Platform communications and visibility initiatives", to which sectors give
+# technical support (§III); it has no co-lead organizations or co-coordinators of its own, so it
+# is not a catalogue entry. `load_structure` deactivates it on the Regional Platform when nobody
+# co-leads it there, and says so when someone does.
+RETIRED_SECTOR_CODES: tuple[str, ...] = ("communications",)
 
 # Every catalogue entry is active on the Regional Platform. National and sub-regional activations
 # vary by country and are not in the seeds, so they are left to each platform team.

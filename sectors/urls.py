@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, notices, public, structure
+from .views import directory, governance, notices, public, structure
 
 app_name = "sectors"
 
@@ -67,7 +67,9 @@ urlpatterns = [
         notices.change_notice_decide,
         name="change-notice-decide",
     ),
-    path("manage/governance/", notices.governance, name="governance"),
+    path("manage/governance/", governance.governance, name="governance"),
+    path("manage/governance.csv", governance.governance_csv, name="governance-csv"),
+    path("manage/governance.xlsx", governance.governance_xlsx, name="governance-xlsx"),
     path("manage/inbox/", notices.inbox, name="inbox"),
     path("manage/api-token/", notices.api_token, name="api-token"),
 ]

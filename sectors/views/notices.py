@@ -1,4 +1,4 @@
-"""My work, change notices, governance health, the inbox and API tokens.
+"""My work, change notices, the inbox and API tokens (governance health: `views/governance.py`).
 
 Reads come from `sectors.selectors` (404 for what the user may not see), permissions from
 `sectors.policy`, writes from the services.
@@ -32,7 +32,6 @@ from r4v.services import (
 
 from .. import policy, selectors, services
 from ..forms.notices import ChangeNoticeForm, DecisionForm, NotificationReadForm
-from ..governance import RULE_LABELS, regional_governance
 from ..models import ChangeNotice, Platform, PlatformSector, RoleAssignment
 from ..policy import Action
 from .structure import history_rows
@@ -214,24 +213,6 @@ def change_notice_decide(request, pk: int, decision: str):
     else:
         messages.success(request, done)
     return redirect("sectors:change-notice-detail", pk=notice.pk)
-
-
-# --- Governance -------------------------------------------------------------------------------------
-
-
-@login_required
-def governance(request):
-    if not policy.can(request.user, Action.VIEW_GOVERNANCE):
-        raise PermissionDenied
-    today = timezone.localdate()
-    health = regional_governance(today)
-    context = {
-        "health": health,
-        "rules": list(RULE_LABELS.items()),
-        "today": today,
-        "failing_sectors": sum(1 for h in health if h.failing_count),
-    }
-    return render(request, "sectors/manage/governance.html", context)
 
 
 # --- Inbox ----------------------------------------------------------------------------------------------

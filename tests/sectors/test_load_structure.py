@@ -11,8 +11,8 @@ from sectors.models import Country, Organization, Platform, PlatformSector, Sect
 
 pytestmark = pytest.mark.django_db
 
-FIRST_RUN = "Structure loaded: 56 created, 0 updated, 0 unchanged, 52 platform links added."
-SECOND_RUN = "Structure loaded: 0 created, 0 updated, 56 unchanged, 0 platform links added."
+FIRST_RUN = "Structure loaded: 54 created, 0 updated, 0 unchanged, 52 platform links added."
+SECOND_RUN = "Structure loaded: 0 created, 0 updated, 54 unchanged, 0 platform links added."
 
 
 def load() -> str:
@@ -88,7 +88,7 @@ def test_iom_and_unhcr_co_lead_every_platform():
     assert Platform.objects.count() == 9
 
 
-def test_loads_the_14_entry_sector_catalogue_with_protection_sub_sectors_and_working_groups():
+def test_loads_the_13_entry_sector_catalogue_with_protection_sub_sectors_and_the_cash_group():
     # when
     load()
     # then
@@ -106,7 +106,6 @@ def test_loads_the_14_entry_sector_catalogue_with_protection_sub_sectors_and_wor
         (11, "shelter", "sector", None),
         (12, "wash", "sector", None),
         (13, "cash", "working_group", None),
-        (14, "communications", "working_group", None),
     ]
     assert Sector.objects.get(code="protection").sub_sectors.count() == 3
     assert Sector.objects.filter(name_en="", name_es="").count() == 0
@@ -117,7 +116,7 @@ def test_every_catalogue_entry_is_active_on_the_regional_platform_and_nowhere_el
     load()
     # then
     regional = PlatformSector.objects.filter(platform__code="regional", is_active=True)
-    assert regional.count() == 14
+    assert regional.count() == 13
     assert set(regional.values_list("sector__code", flat=True)) == set(
         Sector.objects.values_list("code", flat=True)
     )
@@ -165,7 +164,7 @@ def test_a_row_that_drifted_from_the_seed_is_corrected_once_and_attributed():
     # when
     output = load()
     # then
-    assert output == "Structure loaded: 0 created, 1 updated, 55 unchanged, 0 platform links added."
+    assert output == "Structure loaded: 0 created, 1 updated, 53 unchanged, 0 platform links added."
     peru.refresh_from_db()
     assert peru.name_es == "Perú"
     assert peru.history.count() == before + 1
@@ -184,7 +183,7 @@ def test_existing_records_are_reused_and_missing_links_added():
     # when
     output = load()
     # then
-    assert output == "Structure loaded: 0 created, 1 updated, 55 unchanged, 1 platform links added."
+    assert output == "Structure loaded: 0 created, 1 updated, 53 unchanged, 1 platform links added."
     assert Organization.objects.count() == 2
     assert (
         Organization.objects.get(acronym="IOM").name == "International Organization for Migration"
@@ -192,3 +191,78 @@ def test_existing_records_are_reused_and_missing_links_added():
     regional_health.refresh_from_db()
     assert regional_health.is_active is True
     assert list(colombia.countries.values_list("iso_code", flat=True)) == ["CO"]
+
+
+# --- Catalogue names as the seed gives them ----------------------------------------------------
+
+
+def test_the_cash_group_is_named_as_the_seed_names_it_and_communications_is_not_a_sector():
+    # when
+    load()
+    # then: the seed's "Regional Cash Working Group" is the Regional Platform's Cash Working Group
+    cash = PlatformSector.objects.get(platform__code="regional", sector__code="cash")
+    assert (cash.sector.name_en, cash.sector.kind) == ("Cash Working Group", "working_group")
+    assert cash.title == "Cash Working Group · Regional Platform"
+    # and the Regional Platform's Communications Working Group is not in the sector catalogue
+    assert not Sector.objects.filter(code="communications").exists()
+    assert not Sector.objects.filter(name_en__icontains="communication").exists()
+
+
+def test_an_earlier_cash_name_is_corrected_on_the_next_run():
+    # given: the name an earlier version loaded
+    load()
+    Sector.objects.filter(code="cash").update(name_en="Cash-Based Interventions (CVA)")
+    # when
+    output = load()
+    # then
+    assert output == "Structure loaded: 0 created, 1 updated, 53 unchanged, 0 platform links added."
+    assert Sector.objects.get(code="cash").name_en == "Cash Working Group"
+
+
+def _earlier_communications_entry() -> PlatformSector:
+    """What an earlier version loaded: Communications active on the Regional Platform."""
+    communications = Sector.objects.create(
+        code="communications", kind="working_group", name_en="Communications", name_es="x"
+    )
+    return PlatformSector.objects.create(
+        platform=Platform.objects.get(code="regional"), sector=communications
+    )
+
+
+def test_an_earlier_communications_entry_is_deactivated_once_and_attributed():
+    # given
+    load()
+    communications = _earlier_communications_entry()
+    # when
+    output = load()
+    again = load()
+    # then
+    assert output.splitlines() == [
+        "Structure loaded: 0 created, 0 updated, 54 unchanged, 0 platform links added.",
+        "Deactivated on the Regional Platform, not a sectoral group of the seed: Communications.",
+    ]
+    assert again == SECOND_RUN
+    communications.refresh_from_db()
+    assert communications.is_active is False
+    latest = communications.history.first()
+    assert (latest.history_user.email, latest.history_change_reason) == (
+        SYSTEM_EMAIL,
+        "Loaded by load_structure",
+    )
+
+
+def test_an_earlier_communications_entry_that_someone_co_leads_stays_and_the_command_says_so():
+    # given
+    load()
+    communications = _earlier_communications_entry()
+    iom = Organization.objects.get(acronym="IOM")
+    communications.co_leads.create(organization=iom, term_start="2025-01-01")
+    # when
+    output = load()
+    # then: ending a designation is for people to decide, not for the loader
+    assert output.splitlines()[1] == (
+        "Still active on the Regional Platform although not a sectoral group of the seed, because "
+        "it has open co-lead designations: Communications. End them, then run load_structure again."
+    )
+    communications.refresh_from_db()
+    assert communications.is_active is True

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from r4v.models import User
 from sectors import governance
+from sectors.governance import Severity
 from sectors.models import (
     CoCoordinatorDesignation,
     CoLeadDesignation,
     Organization,
     PartnerMembership,
+    Platform,
     PlatformSector,
     RoleAssignment,
 )
@@ -81,7 +83,7 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
     }
     assert "DEMO logins" in demo_output
-    assert demo_output.splitlines()[0] == "Demo data: 65 created, 0 already present."
+    assert demo_output.splitlines()[0] == "Demo data: 67 created, 0 already present."
 
 
 def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
@@ -115,39 +117,86 @@ def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
     assert User.objects.get(email="admin@demo.r4v.local").is_superuser is True
 
 
-def test_fictional_organizations_are_labelled_demo_and_the_real_ones_are_un_agencies(demo_output):
-    # then
+def test_only_fictional_organizations_labelled_demo_hold_demo_roles(demo_output):
+    # then: ten fictional organizations, UN agencies among them, each named "... (demo)"
     demo = Organization.objects.filter(name__endswith=" (demo)")
-    assert demo.count() == 6
+    assert demo.count() == 10
     assert set(demo.values_list("acronym", flat=True)) == {""}
+    assert demo.filter(kind="un_agency").count() == 4
+    # and the only real organizations are the platforms' co-leads load_structure records
     assert sorted(
-        Organization.objects.exclude(name__endswith=" (demo)").values_list("acronym", "kind")
-    ) == [
-        ("IOM", "un_agency"),
-        ("PAHO/WHO", "un_agency"),
-        ("UNHCR", "un_agency"),
-        ("UNICEF", "un_agency"),
-        ("WFP", "un_agency"),
-    ]
+        Organization.objects.exclude(name__endswith=" (demo)").values_list("acronym", flat=True)
+    ) == ["IOM", "UNHCR"]
+    # which no demo sector names as co-lead or partner: every page showing one shows "(demo)"
+    assert not CoLeadDesignation.objects.exclude(organization__name__endswith=" (demo)").exists()
+    assert not PartnerMembership.objects.exclude(organization__name__endswith=" (demo)").exists()
+    assert CoLeadDesignation.objects.count() == 26
 
 
-def test_most_regional_sectors_pass_the_co_lead_balance_and_three_deliberately_fail(demo_output):
-    # given
-    verdicts = {}
-    for ps in PlatformSector.objects.filter(
-        platform__code="regional", sector__kind__in=["sector", "sub_sector"]
-    ):
-        orgs = [cl.organization for cl in ps.co_leads.open().select_related("organization")]
-        verdicts[ps.sector.code] = any(o.is_un_agency for o in orgs) and any(
-            o.is_ngo_or_civil_society for o in orgs
-        )
+def _regional_findings(rule: str) -> dict[str, governance.Finding]:
+    regional = Platform.objects.get(code="regional")
+    return {
+        health.platform_sector.sector.code: health.finding(rule)
+        for health in governance.platform_governance(regional, timezone.localdate())
+    }
+
+
+def test_three_regional_sectors_fail_the_un_and_ngo_rule_and_four_are_only_unbalanced(
+    demo_output,
+):
+    # when
+    un_and_ngo = _regional_findings("un_and_ngo_co_leads")
+    balance = _regional_findings("co_lead_balance")
     # then
-    assert sorted(code for code, balanced in verdicts.items() if not balanced) == [
+    assert len(un_and_ngo) == 12
+    assert sorted(code for code, f in un_and_ngo.items() if f.severity == Severity.FAIL) == [
         "gender-based-violence",
         "humanitarian-transportation",
         "nutrition",
     ]
-    assert len(verdicts) == 12
+    # Shelter (2 UN + 1 NGO) passes the rule and is only a warning on balance
+    assert un_and_ngo["shelter"].severity == Severity.PASS
+    assert sorted(code for code, f in balance.items() if f.severity == Severity.WARNING) == [
+        "gender-based-violence",
+        "humanitarian-transportation",
+        "nutrition",
+        "shelter",
+    ]
+
+
+def test_the_demo_shows_each_people_rule_failing_for_the_reason_the_seed_gives(demo_output):
+    # when
+    bilingual = _regional_findings("bilingual")
+    per_co_lead = _regional_findings("co_coordinator_per_co_lead")
+    gender = _regional_findings("gender_balance")
+    # then: one monolingual co-coordinator is enough to fail, whatever the other speaks
+    assert sorted(code for code, f in bilingual.items() if f.severity == Severity.FAIL) == [
+        "education",
+        "food-security",
+        "integration",
+        "protection",
+    ]
+    assert bilingual["health"].severity == Severity.PASS
+    # one person designated by both co-leads of Child Protection stands for one of them only
+    assert per_co_lead["child-protection"].severity == Severity.FAIL
+    assert per_co_lead["child-protection"].message.startswith(
+        "The same person co-coordinates for more than one co-lead: Rosa Aguilar for "
+    )
+    # Food Security has one recorded gender among two people: not judged, not passed
+    assert gender["food-security"].severity == Severity.NOT_JUDGED
+    assert gender["health"].severity == Severity.PASS
+
+
+def test_the_demo_governance_view_shows_every_severity(demo_output):
+    # when
+    regional = Platform.objects.get(code="regional")
+    severities = {
+        f.severity
+        for health in governance.platform_governance(regional, timezone.localdate())
+        for f in health.findings
+    }
+    # then
+    assert severities == set(Severity)
 
 
 def test_exactly_one_co_lead_term_ends_within_60_days(demo_output):
@@ -170,7 +219,7 @@ def test_co_coordinators_vary_in_gender_and_languages_and_got_the_sector_role(de
     )
     people = [d.person for d in designations]
     # then
-    assert len(designations) == 10
+    assert len(designations) == 12
     assert {p.gender for p in people} == {"woman", "man", "other", "undisclosed"}
     assert {(p.speaks_spanish, p.speaks_english) for p in people} == {
         (True, True),
@@ -202,7 +251,7 @@ def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
     again = seed_demo()
     # then
     assert counts() == before
-    assert again.splitlines()[0] == "Demo data: 0 created, 65 already present."
+    assert again.splitlines()[0] == "Demo data: 0 created, 67 already present."
     assert printed_logins(again) == printed_logins(demo_output)
 
 
@@ -214,7 +263,7 @@ def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
     # when
     again = seed_demo()
     # then
-    assert again.splitlines()[0] == "Demo data: 1 created, 64 already present."
+    assert again.splitlines()[0] == "Demo data: 1 created, 66 already present."
     assert (
         authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
         == partner
@@ -240,14 +289,9 @@ def test_refuses_to_run_before_the_structure_is_loaded():
 
 def test_four_regional_sectors_document_their_selection_and_one_is_overdue(demo_output):
     # when
-    findings = {
-        health.platform_sector.sector.code: next(
-            f for f in health.findings if f.rule == "selection_procedure"
-        )
-        for health in governance.regional_governance(timezone.localdate())
-    }
+    findings = _regional_findings("selection_procedure")
     # then
-    passing = sorted(code for code, finding in findings.items() if finding.passed)
+    passing = sorted(code for code, f in findings.items() if f.severity == Severity.PASS)
     assert passing == ["education", "health", "protection"]
-    assert not findings["food-security"].passed
+    assert findings["food-security"].severity == Severity.RECOMMENDATION
     assert findings["food-security"].message.startswith("The next selection was due on")

@@ -3,10 +3,13 @@
 Countries, platforms, IOM and UNHCR as platform co-leads, the sector catalogue and the Regional
 Platform's sectors. A row is written only when it is missing or differs from `structure_data`,
 so a second run writes nothing: no new rows and no new history rows. Rows the seeds do not name
-(national activations, sector co-leads, links added by hand) are left alone.
+(national activations, sector co-leads, links added by hand) are left alone, with one exception:
+catalogue entries an earlier version loaded and the seed does not support (`RETIRED_SECTOR_CODES`,
+e.g. "Communications") are deactivated on the Regional Platform, through the service, unless
+someone still co-leads them there; then they stay and the command says so.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -14,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from r4v.audit import save_audited
+from r4v.errors import DomainError
 from r4v.models import User
 from r4v.services import system_user
 from sectors import policy, services
@@ -24,6 +28,7 @@ from sectors.structure_data import (
     PLATFORMS,
     REGIONAL_PLATFORM_CODE,
     REGIONAL_SECTOR_CODES,
+    RETIRED_SECTOR_CODES,
     SECTORS,
 )
 
@@ -36,6 +41,8 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     links_added: int = 0
+    retired: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
 
 def _upsert(queryset: models.QuerySet, *, values: dict, by: User, tally: Tally) -> models.Model:
@@ -127,7 +134,24 @@ def load_structure(*, by: User) -> Tally:
             tally.updated += 1
         else:
             tally.created += 1
+    _retire(regional, by=by, tally=tally)
     return tally
+
+
+def _retire(regional: Platform, *, by: User, tally: Tally) -> None:
+    retired = PlatformSector.objects.filter(
+        platform=regional, sector__code__in=RETIRED_SECTOR_CODES, is_active=True
+    ).select_related("platform", "sector")
+    for ps in retired:
+        try:
+            services.platform_sector_deactivate(platform_sector=ps, by=by, reason=REASON)
+        except DomainError as error:
+            if error.code != "sector_has_co_leads":
+                raise
+            # Someone co-leads it: ending a designation is a decision for people, not a loader.
+            tally.kept.append(ps.sector.name_en)
+        else:
+            tally.retired.append(ps.sector.name_en)
 
 
 class Command(BaseCommand):
@@ -152,3 +176,19 @@ class Command(BaseCommand):
                 "links": tally.links_added,
             }
         )
+        if tally.retired:
+            self.stdout.write(
+                _(
+                    "Deactivated on the Regional Platform, not a sectoral group of the seed: %(names)s."
+                )
+                % {"names": ", ".join(tally.retired)}
+            )
+        if tally.kept:
+            self.stdout.write(
+                _(
+                    "Still active on the Regional Platform although not a sectoral group of the "
+                    "seed, because it has open co-lead designations: %(names)s. End them, then run "
+                    "load_structure again."
+                )
+                % {"names": ", ".join(tally.kept)}
+            )

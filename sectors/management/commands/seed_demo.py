@@ -1,9 +1,12 @@
 """A clearly labelled DEMO data set on top of the real structure, for trying the product out.
 
-Fictional organizations (every name ends in " (demo)"), a few real UN agencies, demo co-lead and
-co-coordinator designations on regional sectors, partners, one national activation, and one
-login per role with a fixed, printed password. Everything goes through the services, attributed
-to the system user. Safe to run again: what exists is left as it is and the table is reprinted.
+Fictional organizations only (every name ends in " (demo)", UN agencies included), demo co-lead
+and co-coordinator designations on regional sectors, partners, one national activation, and one
+login per role with a fixed, printed password. No real organization is named in a made-up role:
+IOM and UNHCR, which `load_structure` records as the platforms' co-leads (seed 000 §I), co-lead
+no demo sector, so every page that shows a demo co-lead shows "(demo)" in its name.
+Everything goes through the services, attributed to the system user. Safe to run again: what
+exists is left as it is and the table is reprinted.
 
 The passwords are public (printed here and in the README), so the command refuses to run with
 DEBUG off unless told explicitly.
@@ -50,59 +53,63 @@ class OrgData(NamedTuple):
     website: str = ""
 
 
-# Fictional: no acronym, so the " (demo)" suffix shows wherever the organization is named.
-DEMO_ORGANIZATIONS = (
-    OrgData("Caminos Compartidos (demo)", "", Kind.NATIONAL_NGO),
-    OrgData("Horizonte Internacional (demo)", "", Kind.INTERNATIONAL_NGO),
-    OrgData("Alianza Humanitaria Andina (demo)", "", Kind.INTERNATIONAL_NGO),
-    OrgData("Red Regional de Acogida (demo)", "", Kind.CIVIL_SOCIETY),
-    OrgData("Voces Migrantes (demo)", "", Kind.REFUGEE_MIGRANT_LED),
-    OrgData("Fundación Puentes (demo)", "", Kind.NATIONAL_NGO),
-)
-REAL_UN_AGENCIES = (
-    OrgData("United Nations Children's Fund", "UNICEF", Kind.UN_AGENCY, "https://www.unicef.org"),
-    OrgData("World Food Programme", "WFP", Kind.UN_AGENCY, "https://www.wfp.org"),
-    OrgData("Pan American Health Organization", "PAHO/WHO", Kind.UN_AGENCY, "https://www.paho.org"),
-)
-
 CAMINOS = "Caminos Compartidos (demo)"
 HORIZONTE = "Horizonte Internacional (demo)"
 ALIANZA = "Alianza Humanitaria Andina (demo)"
 RED = "Red Regional de Acogida (demo)"
 VOCES = "Voces Migrantes (demo)"
 PUENTES = "Fundación Puentes (demo)"
+ANDES = "Agencia ONU Andes (demo)"
+CARIBE = "Agencia ONU Caribe (demo)"
+PACIFICO = "Agencia ONU Pacífico (demo)"
+AMAZONIA = "Agencia ONU Amazonía (demo)"
 
-# (regional sector, organization name or acronym). Most sectors pair a UN agency with an NGO;
-# three deliberately break the balance rule so the governance view has something to show:
-# humanitarian transportation and nutrition (UN only), gender-based violence (NGOs only).
+# Fictional, UN agencies too: no acronym, so the " (demo)" suffix shows wherever the
+# organization is named.
+DEMO_ORGANIZATIONS = (
+    OrgData(CAMINOS, "", Kind.NATIONAL_NGO),
+    OrgData(HORIZONTE, "", Kind.INTERNATIONAL_NGO),
+    OrgData(ALIANZA, "", Kind.INTERNATIONAL_NGO),
+    OrgData(RED, "", Kind.CIVIL_SOCIETY),
+    OrgData(VOCES, "", Kind.REFUGEE_MIGRANT_LED),
+    OrgData(PUENTES, "", Kind.NATIONAL_NGO),
+    OrgData(ANDES, "", Kind.UN_AGENCY),
+    OrgData(CARIBE, "", Kind.UN_AGENCY),
+    OrgData(PACIFICO, "", Kind.UN_AGENCY),
+    OrgData(AMAZONIA, "", Kind.UN_AGENCY),
+)
+
+# (regional sector, organization name). Most sectors pair a UN agency with an NGO; some break a
+# governance rule on purpose so the governance view has something to show: humanitarian
+# transportation and nutrition (UN only) and gender-based violence (NGOs only) fail the UN + NGO
+# rule; shelter (2 UN + 1 NGO) is only a balance warning.
 DEMO_CO_LEADS = (
-    ("education", "UNICEF"),
+    ("education", ANDES),
     ("education", HORIZONTE),
-    ("food-security", "WFP"),
+    ("food-security", CARIBE),
     ("food-security", ALIANZA),
-    ("health", "PAHO/WHO"),
+    ("health", PACIFICO),
     ("health", CAMINOS),
-    ("humanitarian-transportation", "IOM"),
-    ("integration", "IOM"),
+    ("humanitarian-transportation", AMAZONIA),
+    ("integration", AMAZONIA),
     ("integration", RED),
-    ("nutrition", "UNICEF"),
-    ("nutrition", "WFP"),
-    ("protection", "UNHCR"),
+    ("nutrition", ANDES),
+    ("nutrition", CARIBE),
+    ("protection", PACIFICO),
     ("protection", HORIZONTE),
-    ("child-protection", "UNICEF"),
+    ("child-protection", ANDES),
     ("child-protection", VOCES),
     ("gender-based-violence", RED),
     ("gender-based-violence", VOCES),
-    ("human-trafficking-smuggling", "IOM"),
+    ("human-trafficking-smuggling", AMAZONIA),
     ("human-trafficking-smuggling", ALIANZA),
-    ("shelter", "UNHCR"),
+    ("shelter", PACIFICO),
+    ("shelter", AMAZONIA),
     ("shelter", ALIANZA),
-    ("wash", "UNICEF"),
+    ("wash", ANDES),
     ("wash", CAMINOS),
-    ("cash", "WFP"),
+    ("cash", CARIBE),
     ("cash", HORIZONTE),
-    ("communications", "IOM"),
-    ("communications", "UNHCR"),
 )
 # This one's term ends within 60 days, so the expiring-terms reminder has something to send.
 EXPIRING_CO_LEAD = ("health", CAMINOS)
@@ -133,14 +140,22 @@ class PersonData(NamedTuple):
 
 COORDINATOR_LOGIN = "co-coordinator"
 
-# (regional sector, designating co-lead, person): genders and languages vary on purpose, for the
-# gender-balance and bilingual-coverage views.
+ROSA = PersonData("rosa.aguilar", "Rosa Aguilar", Gender.WOMAN, True, True)
+
+# (regional sector, designating co-lead, person): genders and languages vary on purpose. Health
+# passes every people rule; Protection, Education and Food Security each have a co-coordinator
+# who works in one language only; Food Security has one recorded gender (not judged); Child
+# Protection's two co-leads designated the same person, who cannot stand for both.
 DEMO_CO_COORDINATORS = (
-    ("health", "PAHO/WHO", PersonData("mariana.soto", "Mariana Soto", Gender.WOMAN, True, True)),
+    ("health", PACIFICO, PersonData("mariana.soto", "Mariana Soto", Gender.WOMAN, True, True)),
     ("health", CAMINOS, PersonData(COORDINATOR_LOGIN, "Diego Ramírez", Gender.MAN, True, True)),
-    ("protection", "UNHCR", PersonData("sofia.herrera", "Sofía Herrera", Gender.WOMAN, True, True)),
+    (
+        "protection",
+        PACIFICO,
+        PersonData("sofia.herrera", "Sofía Herrera", Gender.WOMAN, True, True),
+    ),
     ("protection", HORIZONTE, PersonData("alex.rivas", "Alex Rivas", Gender.OTHER, True, False)),
-    ("education", "UNICEF", PersonData("tomas.becker", "Tomás Becker", Gender.MAN, False, True)),
+    ("education", ANDES, PersonData("tomas.becker", "Tomás Becker", Gender.MAN, False, True)),
     (
         "education",
         HORIZONTE,
@@ -148,7 +163,7 @@ DEMO_CO_COORDINATORS = (
     ),
     (
         "food-security",
-        "WFP",
+        CARIBE,
         PersonData("camila.duarte", "Camila Duarte", Gender.UNDISCLOSED, True, True),
     ),
     (
@@ -161,14 +176,16 @@ DEMO_CO_COORDINATORS = (
         VOCES,
         PersonData("daniela.moreno", "Daniela Moreno", Gender.WOMAN, True, True),
     ),
-    ("integration", "IOM", PersonData("jean.louis", "Jean Louis", Gender.MAN, False, True)),
+    ("integration", AMAZONIA, PersonData("jean.louis", "Jean Louis", Gender.MAN, False, True)),
+    ("child-protection", ANDES, ROSA),
+    ("child-protection", VOCES, ROSA),
 )
 
 # (platform, sector, partner organization)
 DEMO_PARTNERS = (
     ("regional", "health", PUENTES),
     ("regional", "health", VOCES),
-    ("regional", "health", "UNICEF"),
+    ("regional", "health", ANDES),
     ("regional", "protection", RED),
     ("regional", "protection", PUENTES),
     ("regional", "education", CAMINOS),
@@ -251,7 +268,7 @@ class DemoSeeder:
         )
 
     def organizations(self) -> None:
-        for data in (*DEMO_ORGANIZATIONS, *REAL_UN_AGENCIES):
+        for data in DEMO_ORGANIZATIONS:
             lookup = Q(name__iexact=data.name)
             if data.acronym:
                 lookup |= Q(acronym__iexact=data.acronym)
