@@ -190,9 +190,7 @@ class PublicCacheMiddleware:
         key = f"page:{stamp}:{digest}"
         etag = f'W/"{stamp}.{digest}"'
         last_modified = http_date(changed_at.timestamp())
-        conditional = get_conditional_response(
-            request, etag=etag, last_modified=last_modified
-        )
+        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if conditional is not None:
             request._public_cache = (key, etag, last_modified, True)
             return conditional

@@ -66,12 +66,29 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
     )
 
 
+class FlatList:
+    """`list` through a flat row builder (`serializers.*Rows`) instead of the serializer.
+
+    The page is read as `.values()` rows, each relation in one query for the whole page, and
+    no serializer is built per row; the serializer class still names the schema and shapes
+    single reads. The builder returns what the serializer would (test_api_lean.py).
+    """
+
+    rows: type
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*self.rows.fields))
+        return self.get_paginated_response(self.rows.build(list(page)))
+
+
 # --- Public catalogue ------------------------------------------------------------------------
 
 
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """The countries of the R4V response."""
 
+    rows = s.CountryRows
     permission_classes = [AllowAny]
     serializer_class = s.CountrySerializer
     pagination_class = Pagination
@@ -81,9 +98,10 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         return Country.objects.all()
 
 
-class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+class PlatformViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """Coordination platforms with their countries and co-lead organizations."""
 
+    rows = s.PlatformRows
     permission_classes = [AllowAny]
     serializer_class = s.PlatformSerializer
     pagination_class = Pagination
@@ -94,9 +112,10 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.platform_list()
 
 
-class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+class SectorViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """The sector catalogue: sectors, sub-sectors and working groups."""
 
+    rows = s.SectorRows
     permission_classes = [AllowAny]
     serializer_class = s.SectorSerializer
     pagination_class = Pagination
@@ -111,11 +130,12 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlatformSectorViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FlatList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Sectors as they are active on each platform, with current co-leads, co-coordinators and
     partners. Anonymous clients see active sectors only."""
 
+    rows = s.PlatformSectorRows
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.PlatformSectorSerializer
     pagination_class = Pagination
@@ -128,13 +148,6 @@ class PlatformSectorViewSet(
         if self.action in ("deactivate", "selection_procedure"):
             return selectors.platform_sector_list_for(user, Action.MANAGE_SECTOR)
         return selectors.platform_sector_list_visible_to(user)
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None:
-            # One query for the sub-sectors of the whole page.
-            selectors.attach_sub_sectors(page)
-        return page
 
     def retrieve(self, request, *args, **kwargs):
         platform_sector = self.get_object()
@@ -223,10 +236,11 @@ class PlatformSectorViewSet(
 
 
 class OrganizationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FlatList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Organizations taking part in the response, with their type."""
 
+    rows = s.OrganizationRows
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.OrganizationSerializer
     pagination_class = Pagination

@@ -238,7 +238,7 @@ def main() -> None:
         server.wait(timeout=30)
 
     results = {}
-    for name, (path, floor, *_headers_) in endpoints.items():
+    for name, (path, floor, *_rest) in endpoints.items():
         rounds = runs[name]
         results[name] = {
             "path": path,
