@@ -269,6 +269,13 @@ def main() -> None:
             f"{name:34} {r['rps']:8.0f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['queries']:7} "
             f"{r['bytes']:8} {r['ratio']:6.2f} {r['non_2xx']:6}  {r['floor'] or '—'}"
         )
+    print("\n| endpoint | req/s | p50 ms | p99 ms | queries | bytes | ratio | floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"{r['queries']} | {r['bytes']:,} | {r['ratio']:.2f} | {r['floor'] or '—'} |"
+        )
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
