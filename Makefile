@@ -32,7 +32,10 @@ run: install
 	@$(SERVE) --check-port
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_structure
+	$(BIN)/python manage.py load_task_types
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_cycle_demo
+	$(BIN)/python manage.py seed_meetings_demo
 	@echo "Serving http://$(HOST):$(PORT)  (Ctrl-C stops the site, the worker and beat)"
 	@$(SERVE)
 

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
-    """Sector meetings, the shared calendar and reminders (next issue)."""
+    """Sector meetings, the shared calendar, its overlap scan, reminders and feeds."""
 
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # Registers the reminder handlers before the first sweep (r4v.reminders.handler).
+        from . import reminders  # noqa: F401

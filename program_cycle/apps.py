@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgramCycleConfig(AppConfig):
-    """RMNA/RMRP cycles, tasks, submissions and their clearance (next issue)."""
+    """RMNA/RMRP cycles, tasks, submissions and their clearance."""
 
     name = "program_cycle"
     verbose_name = _("Program cycle")
+
+    def ready(self):
+        # Registers the reminder handlers and Task's allowed_actions before the first request
+        # or sweep (r4v.reminders.handler, sectors.policy.actions_source).
+        from . import reminders, workflow  # noqa: F401

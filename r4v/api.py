@@ -10,6 +10,8 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from meetings.api import register as register_meetings
+from program_cycle import api as pc_api
 from sectors import api as sectors_api
 from sectors.serializers import ErrorSerializer
 
@@ -28,6 +30,15 @@ class PublicAPIRootView(APIRootView):
 class Router(DefaultRouter):
     APIRootView = PublicAPIRootView
 
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        # Objects looked up by id take digits only: "/tasks/null,null/" is a 404 from the
+        # router, not a ValueError from the database. Lookups by code set their own regex.
+        if getattr(viewset, "lookup_field", "pk") in ("pk", "id") and not hasattr(
+            viewset, "lookup_value_regex"
+        ):
+            viewset.lookup_value_regex = "[0-9]{1,19}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
 
 router = Router()
 router.register("countries", sectors_api.CountryViewSet, basename="country")
@@ -39,6 +50,12 @@ router.register("co-leads", sectors_api.CoLeadViewSet, basename="co-lead")
 router.register("co-coordinators", sectors_api.CoCoordinatorViewSet, basename="co-coordinator")
 router.register("partners", sectors_api.PartnerViewSet, basename="partner")
 router.register("change-notices", sectors_api.ChangeNoticeViewSet, basename="change-notice")
+router.register("cycles", pc_api.CycleViewSet, basename="cycle")
+router.register("task-types", pc_api.TaskTypeViewSet, basename="task-type")
+router.register("tasks", pc_api.TaskViewSet, basename="task")
+router.register("submissions", pc_api.SubmissionViewSet, basename="submission")
+router.register("attachments", pc_api.AttachmentViewSet, basename="attachment")
+register_meetings(router)
 
 
 class TokenRequestSerializer(serializers.Serializer):

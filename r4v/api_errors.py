@@ -1,15 +1,32 @@
-"""One exception handler for the whole API: every error body is {"code", "detail"[, "errors"]}."""
+"""The API's errors: one exception handler, so every error body is {"code", "detail"[, "errors"]},
+and one schema class that documents that body on every refusal an operation can answer."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refusal, for the schema."""
+
+    code = serializers.CharField(help_text=gettext_lazy("Stable code for clients."))
+    detail = serializers.CharField(help_text=gettext_lazy("Message for people."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("Messages per input field, when the input was refused."),
+    )
 
 
 def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -63,3 +80,53 @@ def exception_handler(exc, context):
             "detail": str(exc.detail),
         }
     return response
+
+
+ERROR_MEANINGS = {
+    400: gettext_lazy("Invalid input; `errors` names the fields."),
+    401: gettext_lazy("Not logged in, or an unknown token: send `Authorization: Token <key>`."),
+    403: gettext_lazy("You may see this but not do this to it."),
+    404: gettext_lazy("Not found, or outside your scope."),
+    409: gettext_lazy("Changed by someone else at the same moment; reload and try again."),
+    429: gettext_lazy("Too many requests; wait a minute and try again."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, with the refusals each operation can answer documented.
+
+    Derived from the view, so a new endpoint is documented as it behaves without repeating a
+    list of codes beside each action; a code an `@extend_schema` names keeps its description.
+    """
+
+    def _error_codes(self) -> list[int]:
+        view = self.view
+        writes = self.method not in SAFE_METHODS
+        authenticates = bool(view.authentication_classes)
+        codes = []
+        # Lists read filters and pagination from the query string; writes read a body.
+        if writes or self._is_list_view():
+            codes.append(400)
+        # A wrong token is refused on public reads too, before any permission is checked.
+        if authenticates:
+            codes.append(401)
+        if writes and authenticates:
+            codes.append(403)
+        if "{" in self.path:
+            codes.append(404)
+        if writes:
+            codes.append(409)
+        if view.throttle_classes:
+            codes.append(429)
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=ERROR_MEANINGS[code]),
+                    str(code),
+                    direction=direction,
+                )
+        return responses

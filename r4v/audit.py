@@ -10,14 +10,28 @@ from django.db import models, transaction
 from .public_cache import content_changed
 
 
-def save_audited(obj: models.Model, *, by, reason: str, update_fields=None) -> models.Model:
-    """Validate and save `obj`, attributing the history row to `by` with `reason`."""
+def save_audited(
+    obj: models.Model, *, by, reason: str, update_fields: list[str] | None = None
+) -> models.Model:
+    """Validate and save `obj`, attributing the history row to `by` with `reason`.
+
+    An existing row is written only in `update_fields`, which is therefore required: a full
+    save from an instance loaded earlier would put back whatever someone else changed since
+    in the other columns. A new row is inserted whole (`update_fields` is then ignored, so a
+    service that creates or updates can name its fields once).
+    """
+    adding = obj._state.adding
+    if not adding and not update_fields:
+        raise TypeError(
+            f"save_audited() of an existing {type(obj).__name__} needs update_fields=[...]."
+        )
     obj.full_clean()
     obj._history_user = by
-    obj._change_reason = reason[:100]
+    # A text column (SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD): kept whole.
+    obj._change_reason = reason
     # Before the save: the structure version's row is the first lock every writer takes.
     content_changed()
-    obj.save(update_fields=update_fields)
+    obj.save(update_fields=None if adding else update_fields)
     return obj
 
 
@@ -33,4 +47,6 @@ def locked[M: models.Model](model: type[M] | models.QuerySet, pk) -> M:
     # The structure version first, then the row: every writer locks in that order.
     content_changed()
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
-    return queryset.select_for_update().get(pk=pk)
+    # `of=("self",)`: a queryset with select_related would otherwise lock the joined rows
+    # too, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return queryset.select_for_update(of=("self",)).get(pk=pk)

@@ -20,3 +20,14 @@ class NotAllowed(DomainError):
 
     def __init__(self, detail: str = "You may not do this.", *, code: str = "not_allowed"):
         super().__init__(detail, code=code)
+
+
+class Conflict(DomainError):
+    """The object moved on since the client read it (a stale version): reload and retry."""
+
+    status_code = 409
+
+    def __init__(self, detail: str, *, code: str = "conflict", current: dict | None = None):
+        super().__init__(detail, code=code)
+        # What the object is now, for the client to show without another read.
+        self.current = current or {}

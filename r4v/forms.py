@@ -97,3 +97,26 @@ class ApiTokenForm(BootstrapForm):
             "replaces the old one."
         ),
     )
+
+
+class ProfileForm(BootstrapMixin, forms.ModelForm):
+    """What a person keeps current about themselves: name, languages, zone, how e-mail arrives."""
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "preferred_language",
+            "time_zone",
+            "email_frequency",
+            "gender",
+            "speaks_spanish",
+            "speaks_english",
+            "speaks_portuguese",
+        ]
+        help_texts = {
+            "time_zone": _(
+                "An IANA name such as America/Bogota; leave blank to use your platform's country."
+            ),
+            "email_frequency": _("Your inbox on the site always shows messages at once."),
+        }

@@ -1,9 +1,24 @@
+import functools
+import zoneinfo
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def validate_time_zone(value: str) -> None:
+    """Refuse names the IANA database does not know ("Bogota", "GMT-5 maybe")."""
+    if value and value not in _available_time_zones():
+        raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value})
+
+
+@functools.cache
+def _available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 class UserManager(BaseUserManager):
@@ -65,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=10,
         choices=EmailFrequency.choices,
         default=EmailFrequency.IMMEDIATE,
+    )
+    # IANA name ("America/Bogota"); blank: the zone of the user's platform (meetings.zones).
+    # Meetings are entered and shown in it, stored in UTC.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import tokens
-from .audit import save_audited
-from .errors import DomainError
+from .audit import locked, save_audited
+from .errors import DomainError, NotAllowed
 from .models import ApiToken, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -324,6 +324,37 @@ def invitation_send(*, user_id: int) -> bool:
         body = render_to_string("registration/invitation_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
     return True
+
+
+PROFILE_FIELDS = frozenset(
+    {
+        "full_name",
+        "preferred_language",
+        "time_zone",
+        "email_frequency",
+        "gender",
+        "speaks_spanish",
+        "speaks_english",
+        "speaks_portuguese",
+    }
+)
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, by: User, **fields) -> User:
+    """A person updates their own profile; only the fields that changed are written."""
+    if by.pk != user.pk:
+        raise NotAllowed()
+    unknown = fields.keys() - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    user = locked(User, user.pk)
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    if not changed:
+        return user
+    for name in changed:
+        setattr(user, name, fields[name])
+    return save_audited(user, by=by, reason="Profile updated", update_fields=changed)
 
 
 SYSTEM_EMAIL = "system@r4v.invalid"

@@ -186,6 +186,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # `max-age=315360000, public, immutable` (ten years: a changed file gets a new name). Unhashed
 # names keep WhiteNoise's 60 s, as nothing would bust their cache. tests/browser/test_phone.py
 # checks both on the wire. With DEBUG on, files are served as edited, uncached.
+# Uploaded attachments: under var/, never served as static or media; downloads go through a
+# view that checks the policy (program_cycle.views.attachment_download).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -325,11 +328,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "r4v.sweep_reminders",
         "schedule": 60.0,
     },
-    # Tells co-lead focal points and the Regional Platform about designations whose term
-    # ends within 60 days, once per designation and threshold.
+    # The shared calendar's overlap scan: tells both organizers of each new clash, once.
+    "scan-meeting-conflicts": {"task": "meetings.scan_conflicts", "schedule": 300.0},
+    # Schedules, on the reminder table, a reminder to co-lead focal points and the Regional
+    # Platform of each designation whose term ends within 60 days, once per planned end.
     "notify-expiring-terms": {
         "task": "sectors.notify_expiring_terms",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Schedules this ISO week's overdue digest for the Regional Platform (idempotent by week);
+    # daily, so a missed Monday is caught up the next day. The reminder sweeper sends it.
+    "ensure-overdue-digest": {
+        "task": "program_cycle.ensure_overdue_digest",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 
@@ -341,10 +352,18 @@ REST_FRAMEWORK = {
         "r4v.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # DRF's parsers, with a JSON parser that answers 400 where DRF's raises (deep nesting,
+    # lone surrogates).
+    "DEFAULT_PARSER_CLASSES": [
+        "r4v.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "r4v.api_fields.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the error body on every refusal an operation can answer.
+    "DEFAULT_SCHEMA_CLASS": "r4v.api_errors.AutoSchema",
     "EXCEPTION_HANDLER": "r4v.api_errors.exception_handler",
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
@@ -364,6 +383,15 @@ SPECTACULAR_SETTINGS = {
         "SectorKindEnum": "sectors.models.Sector.Kind",
         "OrganizationKindEnum": "sectors.models.Organization.Kind",
         "ChangeNoticeKindEnum": "sectors.models.ChangeNotice.Kind",
+        "CycleKindEnum": "program_cycle.models.CycleKind",
+        "PartyEnum": "program_cycle.models.PARTY_CHOICES",
+        "TaskStateEnum": "program_cycle.models.TaskState",
+        # The calendar's `kind` and `status` fields (meetings app).
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionPointStatusEnum": "meetings.models.ActionPoint.Status",
+        "ChangeNoticeStatusEnum": "sectors.models.ChangeNotice.Status",
     },
 }
 
@@ -373,3 +401,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# History reasons: a text column, so a reason is never cut (services store fixed msgids,
+# people type up to the forms' limit).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, reverse_lazy
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView
 
 from sectors.views.public import home
 
-from . import forms
+from . import forms, views
 from .api import TokenObtainView, router
 
 # Pages keep their language in their URL (/en/..., /es/...): a shared Spanish link opens in
@@ -16,12 +17,15 @@ from .api import TokenObtainView, router
 urlpatterns = i18n_patterns(
     path("", home, name="home"),
     path("", include("sectors.urls")),
+    path("", include("program_cycle.urls")),
+    path("", include("meetings.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=forms.AuthenticationForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", views.profile, name="profile"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
@@ -56,7 +60,15 @@ urlpatterns = i18n_patterns(
 ) + [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/v1/docs/",
+        # Our page rather than drf-spectacular's, whose inline script the CSP refuses.
+        TemplateView.as_view(
+            template_name="r4v/api_docs.html",
+            extra_context={"schema_url": reverse_lazy("api-schema")},
+        ),
+        name="api-docs",
+    ),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token-obtain"),
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),

@@ -66,8 +66,12 @@ class OrganizationAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            # The service saves only the fields it is given: those the form changed.
             services.organization_update(
-                organization=obj, by=request.user, reason="Edited in the admin"
+                organization=obj,
+                by=request.user,
+                reason="Edited in the admin",
+                **{field: getattr(obj, field) for field in form.changed_data},
             )
             return
         created = services.organization_create(

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
+
+from r4v.api_fields import Pagination as KitPagination
 
 from . import filters, selectors, services
 from . import serializers as s
@@ -24,12 +25,9 @@ from .models import Country, PlatformSector
 from .policy import Action
 
 
-class Pagination(LimitOffsetPagination):
-    # The whole structure is a few hundred rows; a cap keeps one request from asking for more.
-    max_limit = 500
-
+class Pagination(KitPagination):
     def paginate_queryset(self, queryset, request, view=None):
-        """DRF's paging, without the COUNT query when the first page holds every row.
+        """The kit's paging, without the COUNT query when the first page holds every row.
 
         Most public lists (9 platforms, 17 countries, the catalogue) fit on one page, so one
         row more than the limit tells the count; the query saved is a round trip on every read.
@@ -47,21 +45,6 @@ class Pagination(LimitOffsetPagination):
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return rows[: self.limit]
-
-
-_ERROR_MEANINGS = {
-    400: _("Invalid input; `errors` names the fields."),
-    401: _("Not logged in: send `Authorization: Token <key>`."),
-    403: _("You may see this but not do this to it."),
-    404: _("Not found, or outside your scope."),
-}
-
-
-def _errors(*codes: int) -> dict:
-    return {
-        code: OpenApiResponse(s.ErrorSerializer, description=_ERROR_MEANINGS[code])
-        for code in codes
-    }
 
 
 def _input(serializer_class, request, **context) -> dict:
@@ -186,7 +169,6 @@ class PlatformSectorViewSet(
         responses={
             201: s.PlatformSectorSerializer,
             200: s.PlatformSectorSerializer,
-            **_errors(400, 401, 403),
         },
     )
     def create(self, request, *args, **kwargs):
@@ -203,7 +185,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Update the sector page (purpose)"),
         request=s.PlatformSectorPageInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         platform_sector = self.get_object()
@@ -220,7 +202,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Deactivate a sector on a platform"),
         request=s.ReasonInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, *args, **kwargs):
@@ -237,7 +219,7 @@ class PlatformSectorViewSet(
     @extend_schema(
         summary=_("Record the co-lead selection procedure"),
         request=s.SelectionProcedureInput,
-        responses={200: s.PlatformSectorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PlatformSectorSerializer},
     )
     @action(detail=True, methods=["post"], url_path="selection-procedure")
     def selection_procedure(self, request, *args, **kwargs):
@@ -272,7 +254,7 @@ class OrganizationViewSet(
     @extend_schema(
         summary=_("Add an organization"),
         request=s.OrganizationCreateInput,
-        responses={201: s.OrganizationSerializer, **_errors(400, 401, 403)},
+        responses={201: s.OrganizationSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(s.OrganizationCreateInput, request)
@@ -282,7 +264,7 @@ class OrganizationViewSet(
     @extend_schema(
         summary=_("Change an organization"),
         request=s.OrganizationUpdateInput,
-        responses={200: s.OrganizationSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.OrganizationSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         organization = self.get_object()
@@ -315,7 +297,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("Designate a co-lead organization"),
         request=s.CoLeadDesignateInput,
-        responses={201: s.CoLeadSerializer, **_errors(400, 401, 403)},
+        responses={201: s.CoLeadSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -329,7 +311,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("End a co-lead designation and the co-coordinators it designated"),
         request=s.DesignationEndInput,
-        responses={200: s.CoLeadSerializer, **_errors(400, 401, 404)},
+        responses={200: s.CoLeadSerializer},
     )
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
@@ -365,7 +347,7 @@ class CoCoordinatorViewSet(
             "be a current co-lead of the sector."
         ),
         request=s.CoCoordinatorDesignateInput,
-        responses={201: s.CoCoordinatorSerializer, **_errors(400, 401, 403)},
+        responses={201: s.CoCoordinatorSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -396,7 +378,7 @@ class CoCoordinatorViewSet(
     @extend_schema(
         summary=_("End a co-coordinator designation"),
         request=s.DesignationEndInput,
-        responses={200: s.CoCoordinatorSerializer, **_errors(400, 401, 404)},
+        responses={200: s.CoCoordinatorSerializer},
     )
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
@@ -426,7 +408,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary=_("Add a partner organization to a sector"),
         request=s.PartnerAddInput,
-        responses={201: s.PartnerSerializer, **_errors(400, 401, 403)},
+        responses={201: s.PartnerSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(
@@ -440,7 +422,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary=_("Record that a partner left the sector"),
         request=s.PartnerRemoveInput,
-        responses={200: s.PartnerSerializer, **_errors(400, 401, 404)},
+        responses={200: s.PartnerSerializer},
     )
     @action(detail=True, methods=["post"])
     def remove(self, request, *args, **kwargs):
@@ -473,7 +455,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("File a change notice"),
         request=s.ChangeNoticeFileInput,
-        responses={201: s.ChangeNoticeSerializer, **_errors(400, 401, 403)},
+        responses={201: s.ChangeNoticeSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = _input(s.ChangeNoticeFileInput, request)
@@ -489,7 +471,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Acknowledge a change notice"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, *args, **kwargs):
@@ -498,7 +480,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Apply a change notice to the designations"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, *args, **kwargs):
@@ -507,7 +489,7 @@ class ChangeNoticeViewSet(
     @extend_schema(
         summary=_("Decline a change notice"),
         request=s.ChangeNoticeDecisionInput,
-        responses={200: s.ChangeNoticeSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.ChangeNoticeSerializer},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, *args, **kwargs):

@@ -7,3 +7,8 @@ class SectorsConfig(AppConfig):
 
     name = "sectors"
     verbose_name = _("Coordination structure")
+
+    def ready(self):
+        # The services register the change notices' allowed_actions and the reminder
+        # handlers; the API, the pages and the worker all need them before the first call.
+        from . import services  # noqa: F401

@@ -1,9 +1,10 @@
 """Query-string filters of the API lists (django-filter); an invalid value answers 400."""
 
 import django_filters as filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from r4v.api_fields import IdFilter
 
 from .models import (
     ChangeNotice,
@@ -18,12 +19,6 @@ from .models import (
 
 # Filters across a many-to-many use a subquery rather than a join + DISTINCT: the lists are
 # ordered by expressions (Platform's kind order), which PostgreSQL will not combine with DISTINCT.
-
-
-class IdFilter(filters.NumberFilter):
-    """A row id: a whole number (NumberFilter would take 1.5 and match id 1)."""
-
-    field_class = forms.IntegerField
 
 
 class PlatformFilter(filters.FilterSet):

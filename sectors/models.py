@@ -276,6 +276,16 @@ class DesignationQuerySet(models.QuerySet):
         """Not ended, including those whose term has not started yet."""
         return self.filter(ended_on__isnull=True)
 
+    def not_ended(self, on: datetime.date | None = None):
+        """In force on `on` or later: open, or ending after `on`.
+
+        "Ended on" means one thing everywhere: the designation is in force until that day
+        (public pages, access, governance) and it is the first day a new designation of the
+        same organization or person may start (services refuse an overlap).
+        """
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
 
 class Term(models.Model):
     """A designation with a term: planned start and end, and the day it really ended."""
@@ -284,9 +294,6 @@ class Term(models.Model):
     term_end = models.DateField(_("term end"), null=True, blank=True)
     # Set when the designation ends (stepping down, replacement); the row stays as history.
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    # The planned end the last "term ending" reminder was about: one reminder per planned end,
-    # and a renewed term (a new end date) is reminded again.
-    end_reminder_for = models.DateField(editable=False, null=True)
 
     objects = DesignationQuerySet.as_manager()
 
@@ -397,6 +404,14 @@ class CoCoordinatorDesignation(Term):
         return self.co_lead.organization
 
 
+class PartnerQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Partners on `on` (today by default): joined, and not yet left (a future `left_on`
+        keeps the organization a partner until that day, as `ended_on` does a designation)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+
+
 class PartnerMembership(models.Model):
     """An organization taking part in a sector on a platform."""
 
@@ -412,6 +427,7 @@ class PartnerMembership(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

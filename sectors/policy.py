@@ -8,20 +8,39 @@ granted and revoked only by `sectors.services.role_grant` / `role_revoke`.
 
 Program-cycle submissions, meetings and figures derive their access from their sector or
 platform through `platform_sector_q` / `platform_q`; there are no per-record permission rows.
+
+Decisions:
+- The Regional Platform team is one thing: the active holders of the Regional Platform team
+  role (`holders(Party.REGIONAL_PLATFORM)`). It has the rights (`Scope.is_regional`) and it
+  gets the notices (change notices filed, terms ending). The platform-team role is refused on
+  the Regional Platform, so no one has the rights without the notices.
+- Administrators (superusers) may do everything the team may (`Scope.is_regional`), but they
+  are not "the team": notices addressed to the Regional Platform do not go to them, and a
+  clearance step that needs the Regional Platform is not done by an administrator's role
+  alone. An administrator who works for the team holds the team role as well.
+- Partner staff and co-lead focal points take part in a sector without running it: they see
+  its internal pages read-only (`Action.VIEW_SECTOR_INTERNAL`) while their organization is a
+  partner (by its join/leave dates) or a current co-lead there. Meetings and tasks of a
+  sector will ask the same question.
+- Roles: `ROLE_GIVERS` says who grants and revokes each one; the services keep at least
+  one administrator and refuse revoking one's own last role.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from r4v.errors import NotAllowed
 from r4v.models import User
 
 from .models import (
+    ChangeNotice,
     CoCoordinatorDesignation,
     CoLeadDesignation,
     Organization,
@@ -54,6 +73,24 @@ class Action(StrEnum):
     DECIDE_CHANGE_NOTICE = "decide_change_notice"
     VIEW_GOVERNANCE = "view_governance"
     VIEW_HISTORY = "view_history"
+    # A sector's internal pages (its set-up page read-only, later its meetings and tasks):
+    # everyone who takes part in it, not only those who run it. See SECTOR_INTERNAL below.
+    VIEW_SECTOR_INTERNAL = "view_sector_internal"
+
+
+# Who grants and revokes each role (MANAGE_ROLES with the role, or an assignment, as obj).
+# The administrator and the Regional Platform team roles are the keys to everything else,
+# so only administrators hand them out; the regional team gives every other role. Platform
+# teams give none: focal-point and partner roles are held for an organization across every
+# platform, so they are not one platform's to give.
+ROLE_GIVERS: dict[str, str] = {
+    Role.ADMINISTRATOR: "admin",
+    Role.REGIONAL_TEAM: "admin",
+    Role.PLATFORM_TEAM: "regional",
+    Role.CO_COORDINATOR: "regional",
+    Role.CO_LEAD_FOCAL_POINT: "regional",
+    Role.PARTNER_MEMBER: "regional",
+}
 
 
 @dataclass(frozen=True)
@@ -100,12 +137,10 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     managed = _ids(user, "sectors.manage_platform", Platform)
-    regional_ids = frozenset(
-        Platform.objects.filter(kind=Platform.Kind.REGIONAL).values_list("pk", flat=True)
-    )
-    # Managing the Regional Platform is what makes someone Regional Platform team: the
-    # regional team oversees every platform's structure.
-    is_regional = user.is_superuser or bool(managed & regional_ids)
+    # One definition of the Regional Platform team: the holders of its role (see the module
+    # docstring), who oversee every platform's structure. Administrators act with the same
+    # rights without being the team.
+    is_regional = user.is_superuser or holds(user, Party.REGIONAL_PLATFORM)
     if is_regional:
         managed = frozenset(Platform.objects.values_list("pk", flat=True))
     scope = Scope(
@@ -133,9 +168,39 @@ def _platform_id_of(obj) -> int | None:
     return None
 
 
+def _may_give(s: Scope, obj) -> bool:
+    if obj is None:  # may open the roles pages at all
+        return s.is_regional
+    role = obj.role if isinstance(obj, RoleAssignment) else obj
+    return s.is_admin if ROLE_GIVERS.get(role) == "admin" else s.is_regional
+
+
+def _takes_part_q(s: Scope, prefix: str = "") -> Q:
+    """Sectors the user takes part in without running them: as partner staff or co-lead focal
+    point, while their organization is a partner or a current co-lead there."""
+    q = Q(pk__in=[])
+    if s.member_org_ids:
+        partnered = PartnerMembership.objects.current().filter(organization_id__in=s.member_org_ids)
+        q |= Q(**{f"{prefix}pk__in": partnered.values("platform_sector_id")})
+    if s.focal_org_ids:
+        co_led = CoLeadDesignation.objects.current().filter(organization_id__in=s.focal_org_ids)
+        q |= Q(**{f"{prefix}pk__in": co_led.values("platform_sector_id")})
+    return q
+
+
 def can(user, action: Action, obj=None) -> bool:
     s = scope_of(user)
     match action:
+        case Action.VIEW_SECTOR_INTERNAL:
+            if not isinstance(obj, PlatformSector):
+                return False
+            if can(user, Action.EDIT_SECTOR_PAGE, obj):
+                return True
+            if not (s.member_org_ids or s.focal_org_ids):
+                return False
+            return PlatformSector.objects.filter(_takes_part_q(s), pk=obj.pk).exists()
+        case Action.MANAGE_ROLES:
+            return _may_give(s, obj)
         case Action.MANAGE_SECTOR:
             return _platform_id_of(obj) in s.managed_platform_ids
         case Action.EDIT_SECTOR_PAGE:
@@ -147,7 +212,6 @@ def can(user, action: Action, obj=None) -> bool:
             return s.is_regional or (obj is not None and obj.organization_id in s.focal_org_ids)
         case (
             Action.MANAGE_ORGANIZATIONS
-            | Action.MANAGE_ROLES
             | Action.DECIDE_CHANGE_NOTICE
             | Action.VIEW_GOVERNANCE
             | Action.VIEW_HISTORY
@@ -173,6 +237,10 @@ def platform_sector_q(user, action: Action, prefix: str = "") -> Q:
         return platform
     if action == Action.EDIT_SECTOR_PAGE:
         return platform | Q(**{f"{prefix}pk__in": s.coordinated_sector_ids})
+    if action == Action.VIEW_SECTOR_INTERNAL:
+        return (
+            platform | Q(**{f"{prefix}pk__in": s.coordinated_sector_ids}) | _takes_part_q(s, prefix)
+        )
     return Q(pk__in=[])
 
 
@@ -226,28 +294,37 @@ def where_of(obj) -> Where:
     hook = getattr(obj, "policy_where", None)
     if callable(hook):
         return hook()
-    if isinstance(obj, Platform):
-        return Where(platform_id=obj.pk)
-    if isinstance(obj, PlatformSector):
-        return Where(platform_id=obj.platform_id, sector_id=obj.sector_id)
-    if isinstance(obj, Organization):
-        return Where(organization_id=obj.pk)
-    if isinstance(obj, CoLeadDesignation):
-        return Where(
-            platform_id=obj.platform_sector.platform_id,
-            sector_id=obj.platform_sector.sector_id,
-            organization_id=obj.organization_id,
-        )
+    match obj:
+        case Platform():
+            return Where(platform_id=obj.pk)
+        case PlatformSector():
+            return Where(platform_id=obj.platform_id, sector_id=obj.sector_id)
+        case Organization():
+            return Where(organization_id=obj.pk)
+        case CoLeadDesignation() | PartnerMembership():
+            return Where(
+                platform_id=obj.platform_sector.platform_id,
+                sector_id=obj.platform_sector.sector_id,
+                organization_id=obj.organization_id,
+            )
+        case CoCoordinatorDesignation() | ChangeNotice():
+            return where_of(obj.co_lead)
     raise TypeError(f"{type(obj).__name__} does not say where it is (add policy_where()).")
 
 
-def _role_holders(role: str, **scope) -> QuerySet:
-    return User.objects.filter(
-        is_active=True,
-        pk__in=RoleAssignment.objects.filter(role=role, revoked_at__isnull=True, **scope).values(
-            "user_id"
-        ),
-    )
+def _role_holders(role: str, on: datetime.date | None, *scope: Q, **scope_fields) -> QuerySet:
+    assignments = RoleAssignment.objects.filter(*scope, role=role, **scope_fields)
+    if on is None:
+        assignments = assignments.filter(revoked_at__isnull=True)
+    else:
+        # Roles are granted and revoked at an instant; "on a day" means at the end of it.
+        end_of_day = timezone.make_aware(
+            datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
+        )
+        assignments = assignments.filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gte=end_of_day), granted_at__lt=end_of_day
+        )
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id"))
 
 
 def _sector_coordinators(platform: Q, sector_id: int | None, on: datetime.date | None) -> QuerySet:
@@ -260,14 +337,33 @@ def _sector_coordinators(platform: Q, sector_id: int | None, on: datetime.date |
     return User.objects.filter(is_active=True, pk__in=designations.values("person_id"))
 
 
+def _co_lead_focal_points(w: Where, on: datetime.date | None) -> QuerySet:
+    """Focal points of one organization; with a sector, only while it co-leads that sector."""
+    organizations = Q()
+    if w.sector_id is not None:
+        co_leads = CoLeadDesignation.objects.current(on).filter(
+            platform_sector__platform_id=w.platform_id,
+            platform_sector__sector_id=w.sector_id,
+            platform_sector__is_active=True,
+        )
+        organizations = Q(organization_id__in=co_leads.values("organization_id"))
+    elif w.organization_id is None:
+        return User.objects.none()
+    if w.organization_id is not None:
+        organizations &= Q(organization_id=w.organization_id)
+    return _role_holders(Role.CO_LEAD_FOCAL_POINT, on, organizations)
+
+
 def holders(party: Party, where=None, *, on: datetime.date | None = None) -> QuerySet:
     """The active users who are `party` for `where` (an object or a `Where`) on `on` (today)."""
     w = where_of(where) if where is not None else Where()
     match party:
         case Party.REGIONAL_PLATFORM:
-            return _role_holders(Role.REGIONAL_TEAM)
+            return _role_holders(Role.REGIONAL_TEAM, on, platform__kind=Platform.Kind.REGIONAL)
         case Party.PLATFORM:
-            return _role_holders(Role.PLATFORM_TEAM, platform_id=w.platform_id)
+            if w.platform_id is None:
+                return User.objects.none()
+            return _role_holders(Role.PLATFORM_TEAM, on, platform_id=w.platform_id)
         case Party.REGIONAL_SECTOR:
             regional = Q(co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL)
             return _sector_coordinators(regional, w.sector_id, on)
@@ -277,15 +373,15 @@ def holders(party: Party, where=None, *, on: datetime.date | None = None) -> Que
             )
             return _sector_coordinators(national, w.sector_id, on)
         case Party.CO_LEAD_ORGANIZATION:
-            return _role_holders(Role.CO_LEAD_FOCAL_POINT, organization_id=w.organization_id)
+            return _co_lead_focal_points(w, on)
         case Party.SECTOR_PARTNERS:
-            partners = PartnerMembership.objects.filter(
+            partners = PartnerMembership.objects.current(on).filter(
                 platform_sector__platform_id=w.platform_id,
                 platform_sector__sector_id=w.sector_id,
-                left_on__isnull=True,
+                platform_sector__is_active=True,
             )
             return _role_holders(
-                Role.PARTNER_MEMBER, organization_id__in=partners.values("organization_id")
+                Role.PARTNER_MEMBER, on, organization_id__in=partners.values("organization_id")
             )
     raise ValueError(f"Unknown party {party!r}")
 
@@ -294,6 +390,19 @@ def holds(user, party: Party, where=None, *, on: datetime.date | None = None) ->
     if user is None or not user.is_authenticated:
         return False
     return holders(party, where, on=on).filter(pk=user.pk).exists()
+
+
+def focal_points_by_organization() -> defaultdict[int, list]:
+    """`holders(Party.CO_LEAD_ORGANIZATION, organization)` for every organization, one query."""
+    by_organization = defaultdict(list)
+    assignments = RoleAssignment.objects.filter(
+        role=Role.CO_LEAD_FOCAL_POINT,
+        revoked_at__isnull=True,
+        user__in=_role_holders(Role.CO_LEAD_FOCAL_POINT, None),
+    ).select_related("user")
+    for assignment in assignments:
+        by_organization[assignment.organization_id].append(assignment.user)
+    return by_organization
 
 
 # --- Allowed actions ----------------------------------------------------------------------------

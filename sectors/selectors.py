@@ -64,9 +64,7 @@ def platform_sector_public() -> QuerySet[PlatformSector]:
             ),
             Prefetch(
                 "partners",
-                queryset=PartnerMembership.objects.filter(left_on__isnull=True).select_related(
-                    "organization"
-                ),
+                queryset=PartnerMembership.objects.current().select_related("organization"),
                 to_attr="current_partners",
             ),
         )
@@ -169,9 +167,11 @@ def organization_designations_public(*, organization: Organization) -> tuple[lis
         .filter(organization=organization, platform_sector__is_active=True)
         .select_related(*related)
     )
-    memberships = PartnerMembership.objects.filter(
-        organization=organization, left_on__isnull=True, platform_sector__is_active=True
-    ).select_related(*related)
+    memberships = (
+        PartnerMembership.objects.current()
+        .filter(organization=organization, platform_sector__is_active=True)
+        .select_related(*related)
+    )
     return list(co_leads), list(memberships)
 
 

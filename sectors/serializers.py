@@ -12,12 +12,14 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from r4v.api_errors import ErrorSerializer  # noqa: F401  (r4v.api documents the token view with it)
+from r4v.api_fields import ChoiceField, DateField, IdRelatedField, TextField
 from r4v.models import User
 
+from . import policy
 from .models import (
     ChangeNotice,
     CoCoordinatorDesignation,
@@ -29,19 +31,7 @@ from .models import (
     PlatformSector,
     Sector,
 )
-
-# --- Errors (the body r4v.api_errors writes), for the schema ----------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("Stable code for clients."))
-    detail = serializers.CharField(help_text=_("Message for people."))
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Messages per input field, when the input was refused."),
-    )
-
+from .services import NOTICE_DECISIONS
 
 # --- Read shapes ----------------------------------------------------------------------------
 
@@ -70,6 +60,8 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    # Not a URLField: an organization without a website has "", which is no URI.
+    website = serializers.CharField(read_only=True, help_text=_("A URL, or empty."))
 
     class Meta:
         model = Organization
@@ -90,7 +82,7 @@ class PlatformSerializer(serializers.ModelSerializer):
 
 class SectorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     sub_sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     platforms = serializers.SerializerMethodField(
         help_text=_("Codes of the platforms where it is active.")
@@ -125,7 +117,7 @@ class PlatformBriefSerializer(serializers.ModelSerializer):
 
 class SectorBriefSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Sector
@@ -300,6 +292,20 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
     outgoing = CoCoordinatorBriefSerializer(read_only=True, allow_null=True)
     filed_by = PersonBriefSerializer(read_only=True)
     decided_by = PersonBriefSerializer(read_only=True, allow_null=True)
+    # A stepping-down notice names no incoming person: these are "" there, no e-mail or gender.
+    incoming_email = serializers.CharField(read_only=True, help_text=_("An e-mail, or empty."))
+    incoming_gender = serializers.ChoiceField(
+        choices=User.Gender.choices, allow_blank=True, read_only=True
+    )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_("The decisions you may take on this notice now (POST to each one's URL).")
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(NOTICE_DECISIONS)))
+    )
+    def get_allowed_actions(self, notice: ChangeNotice) -> list[str]:
+        return policy.allowed_actions(self.context["request"].user, notice)
 
     class Meta:
         model = ChangeNotice
@@ -321,26 +327,18 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
             "filed_at",
             "decided_by",
             "decision_comment",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
 
-# --- Input ----------------------------------------------------------------------------------
-
-
-class TextField(serializers.CharField):
-    """Text that must arrive as a JSON string: DRF's CharField would turn 42 into "42"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+# --- Input: built from r4v.api_fields, which refuses what the database or a rule cannot use --
 
 
 def _reason() -> TextField:
-    # The audit trail keeps 100 characters of a reason; refuse more rather than cut it.
+    # The audit trail keeps a reason whole; a bound keeps it a sentence or two.
     return TextField(
-        max_length=100,
+        max_length=500,
         required=False,
         allow_blank=True,
         default="",
@@ -348,8 +346,7 @@ def _reason() -> TextField:
     )
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class _VisiblePlatformSectorField(serializers.PrimaryKeyRelatedField):
+class _VisiblePlatformSectorField(IdRelatedField):
     """A sector on a platform the requesting user can see; others read as unknown ids."""
 
     def get_queryset(self):
@@ -359,14 +356,14 @@ class _VisiblePlatformSectorField(serializers.PrimaryKeyRelatedField):
 class OrganizationCreateInput(serializers.Serializer):
     name = TextField(max_length=200)
     acronym = TextField(max_length=30, required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=Organization.Kind.choices)
+    kind = ChoiceField(choices=Organization.Kind.choices)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class OrganizationUpdateInput(serializers.Serializer):
     name = TextField(max_length=200, required=False)
     acronym = TextField(max_length=30, required=False, allow_blank=True)
-    kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False)
+    kind = ChoiceField(choices=Organization.Kind.choices, required=False)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     reason = _reason()
 
@@ -390,26 +387,26 @@ class SelectionProcedureInput(serializers.Serializer):
     procedure = TextField(max_length=8000, allow_blank=True)
     # The column is a small integer; ten years is already longer than any mandate.
     interval_months = serializers.IntegerField(min_value=1, max_value=120, allow_null=True)
-    last_selection_on = serializers.DateField(allow_null=True)
+    last_selection_on = DateField(allow_null=True)
     reason = _reason()
 
 
 class CoLeadDesignateInput(serializers.Serializer):
     platform_sector = _VisiblePlatformSectorField()
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    term_start = serializers.DateField()
-    term_end = serializers.DateField(required=False, allow_null=True, default=None)
+    organization = IdRelatedField(queryset=Organization.objects.all())
+    term_start = DateField()
+    term_end = DateField(required=False, allow_null=True, default=None)
     reason = _reason()
 
 
 class DesignationEndInput(serializers.Serializer):
-    ended_on = serializers.DateField(required=False, help_text=_("Today if not given."))
+    ended_on = DateField(required=False, help_text=_("Today if not given."))
     reason = _reason()
 
 
 class CoCoordinatorDesignateInput(serializers.Serializer):
     platform_sector = _VisiblePlatformSectorField()
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = IdRelatedField(
         queryset=Organization.objects.all(),
         help_text=_("The co-lead organization designating the person."),
     )
@@ -417,27 +414,27 @@ class CoCoordinatorDesignateInput(serializers.Serializer):
     person_full_name = TextField(max_length=150)
     contact_email = serializers.EmailField(help_text=_("Published on the sector page."))
     contact_phone = TextField(max_length=40, required=False, allow_blank=True, default="")
-    term_start = serializers.DateField()
-    term_end = serializers.DateField(required=False, allow_null=True, default=None)
+    term_start = DateField()
+    term_end = DateField(required=False, allow_null=True, default=None)
     reason = _reason()
 
 
 class PartnerAddInput(serializers.Serializer):
     platform_sector = _VisiblePlatformSectorField()
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+    organization = IdRelatedField(queryset=Organization.objects.all())
+    joined_on = DateField(required=False, allow_null=True, default=None)
 
 
 class PartnerRemoveInput(serializers.Serializer):
-    left_on = serializers.DateField(required=False, allow_null=True, default=None)
+    left_on = DateField(required=False, allow_null=True, default=None)
 
 
 class ChangeNoticeFileInput(serializers.Serializer):
-    co_lead = serializers.PrimaryKeyRelatedField(queryset=CoLeadDesignation.objects.all())
-    kind = serializers.ChoiceField(choices=ChangeNotice.Kind.choices)
-    effective_on = serializers.DateField()
+    co_lead = IdRelatedField(queryset=CoLeadDesignation.objects.all())
+    kind = ChoiceField(choices=ChangeNotice.Kind.choices)
+    effective_on = DateField()
     reason = TextField(max_length=4000)
-    outgoing = serializers.PrimaryKeyRelatedField(
+    outgoing = IdRelatedField(
         queryset=CoCoordinatorDesignation.objects.all(),
         required=False,
         allow_null=True,
@@ -446,7 +443,7 @@ class ChangeNoticeFileInput(serializers.Serializer):
     incoming_name = TextField(max_length=150, required=False, allow_blank=True, default="")
     incoming_email = serializers.EmailField(required=False, allow_blank=True)
     incoming_phone = TextField(max_length=40, required=False, allow_blank=True, default="")
-    incoming_gender = serializers.ChoiceField(
+    incoming_gender = ChoiceField(
         choices=User.Gender.choices, required=False, allow_blank=True, default=""
     )
     incoming_speaks_spanish = serializers.BooleanField(required=False, default=False)

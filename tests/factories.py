@@ -116,3 +116,61 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     platform_sector = factory.SubFactory(PlatformSectorFactory)
     organization = factory.SubFactory(OrganizationFactory)
     joined_on = TERM_START
+
+
+# --- Program cycle ---------------------------------------------------------------------------
+
+from program_cycle.models import Cycle, Submission, Task, TaskType  # noqa: E402
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    name = factory.Sequence(lambda n: f"RMNA {2030 + n}")
+    kind = "rmna"
+    year = factory.Sequence(lambda n: 2030 + n)
+    opens_on = datetime.date(2026, 11, 1)
+    submissions_due_on = datetime.date(2026, 12, 15)
+    clearance_due_on = datetime.date(2027, 1, 15)
+    closes_on = datetime.date(2027, 1, 31)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A task in draft with its first (empty) version; `task_type` by code: TaskFactory(task_type="pin")."""
+
+    class Meta:
+        model = Task
+
+    cycle = factory.SubFactory(CycleFactory)
+    due_on = factory.LazyAttribute(lambda o: o.cycle.submissions_due_on)
+    clear_by = factory.LazyAttribute(lambda o: o.cycle.clearance_due_on)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if isinstance(kwargs.get("task_type"), str):
+            kwargs["task_type"] = TaskType.objects.get(code=kwargs["task_type"])
+        task = super()._create(model_class, *args, **kwargs)
+        Submission.objects.create(task=task, number=1)
+        return task
+
+
+# --- Meetings (appended by the calendar work) ---------------------------------------------------
+
+
+def meeting_draft(*, platform_sector=None, platform=None, **fields):
+    """A `MeetingDraft` for a one-hour internal monthly meeting; override any field."""
+    from meetings.services import MeetingDraft
+
+    defaults = dict(
+        platform=platform or platform_sector.platform,
+        platform_sector=platform_sector,
+        kind="monthly_national",
+        title="Monthly meeting",
+        start_local=datetime.datetime(2026, 7, 14, 10, 0),  # noqa: DTZ001 - wall clock
+        end_local=datetime.datetime(2026, 7, 14, 11, 0),  # noqa: DTZ001
+        time_zone="America/Bogota",
+    )
+    defaults.update(fields)
+    return MeetingDraft(**defaults)

@@ -2,7 +2,7 @@
 
 They check shape only (types, lengths, dates that parse); every domain rule — term order, who
 may designate, duplicates — is the service's, and its errors are put back on these forms by
-`sectors.views.structure.run_service`.
+`r4v.forms_kit.form_service_call`.
 """
 
 from django import forms
@@ -14,8 +14,8 @@ from r4v.models import User
 
 from ..models import Organization, RoleAssignment, Sector
 
-# The audit trail keeps at most 100 characters of a reason (simple-history's column).
-REASON_MAX_LENGTH = 100
+# The audit trail keeps a reason whole (a text column); a bound keeps it a sentence or two.
+REASON_MAX_LENGTH = 500
 
 
 def _date_field(label, *, required=True, help_text=""):

@@ -7,8 +7,7 @@ Reads come from `sectors.selectors` (404 for what the user may not see), permiss
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from r4v.errors import DomainError
 from r4v.forms import ApiTokenForm
+from r4v.forms_kit import form_service_call, message_service_call
 from r4v.models import Notification
 from r4v.paging import paginate
 from r4v.services import (
@@ -67,11 +67,23 @@ def manage_home(request):
         else Platform.objects.filter(pk__in=scope.managed_platform_ids)
     )
     co_leads = [] if scope.is_regional else list(selectors.co_leads_filable_by(user))
+    # Sectors the user takes part in without coordinating or managing them (partner staff,
+    # co-lead focal points): their internal page, read-only.
+    taking_part = (
+        []
+        if scope.is_regional
+        else list(
+            selectors.platform_sector_list_for(user, Action.VIEW_SECTOR_INTERNAL)
+            .exclude(pk__in=scope.coordinated_sector_ids)
+            .exclude(platform_id__in=scope.managed_platform_ids)
+        )
+    )
     context = {
         "roles": roles,
         "coordinated": coordinated,
         "platforms": platforms,
         "co_leads": co_leads,
+        "taking_part": taking_part,
         "open_notices": selectors.change_notice_list_visible_to(user)
         .filter(status__in=OPEN_STATUSES)
         .count(),
@@ -106,14 +118,6 @@ def change_notice_list(request):
     return render(request, "sectors/manage/notice_list.html", context)
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @login_required
 def change_notice_create(request):
     co_leads = selectors.co_leads_filable_by(request.user)
@@ -123,14 +127,10 @@ def change_notice_create(request):
     if request.method == "POST":
         form = ChangeNoticeForm(request.POST, co_leads=co_leads, reload_url=reload_url)
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    notice = services.change_notice_file(by=request.user, **form.service_kwargs())
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.detail)
-            else:
+            notice = form_service_call(
+                form, services.change_notice_file, by=request.user, **form.service_kwargs()
+            )
+            if notice is not None:
                 messages.success(
                     request, _("Change notice filed; the Regional Platform team has been told.")
                 )
@@ -157,13 +157,10 @@ def change_notice_create(request):
 @login_required
 def change_notice_detail(request, pk: int):
     notice = selectors.change_notice_get_for(request.user, pk=pk)
-    can_decide = policy.can(request.user, Action.DECIDE_CHANGE_NOTICE)
     context = {
         "notice": notice,
-        "can_decide": can_decide,
-        "is_open": notice.status in OPEN_STATUSES,
-        "can_acknowledge": can_decide and notice.status == ChangeNotice.Status.FILED,
-        "not_yet_effective": notice.effective_on > timezone.localdate(),
+        # The buttons: the same answer the API gives in `allowed_actions`.
+        "allowed_actions": policy.allowed_actions(request.user, notice),
         "decision_form": DecisionForm(),
     }
     if policy.can(request.user, Action.VIEW_HISTORY):
@@ -204,13 +201,9 @@ def change_notice_decide(request, pk: int, decision: str):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["comment"]))
         return redirect("sectors:change-notice-detail", pk=notice.pk)
-    try:
-        service(notice=notice, by=request.user, comment=form.cleaned_data["comment"])
-    except DomainError as error:
-        messages.error(request, error.detail)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if message_service_call(
+        request, service, notice=notice, by=request.user, comment=form.cleaned_data["comment"]
+    ):
         messages.success(request, done)
     return redirect("sectors:change-notice-detail", pk=notice.pk)
 

@@ -4,20 +4,17 @@ partners, selection procedures, and the history of every change.
 
 Who may do what is `sectors.policy`'s answer: objects outside the user's scope are looked up
 through scoped querysets and answer 404; global actions (organizations, roles, history) answer
-403. Every write goes through `sectors.services` via `run_service`.
+403. Every write goes through `sectors.services` through `r4v.forms_kit`.
 """
 
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from r4v.errors import DomainError, NotAllowed
+from r4v.forms_kit import form_service_call, message_service_call
 from r4v.models import User
 from r4v.paging import paginate
 
@@ -64,50 +61,6 @@ HISTORY_PER_PAGE = 50
 SECTOR_HISTORY_ROWS = 50
 
 get_and_post = require_http_methods(["GET", "POST"])
-
-
-# --- Service errors onto forms ---------------------------------------------------------------
-
-
-def run_service(
-    call: Callable[[], Any],
-    *,
-    form: forms.Form | None = None,
-    request=None,
-    field_map: dict[str, str] | None = None,
-) -> Any | None:
-    """Run one service call in a transaction; return its result, or None after recording why not.
-
-    The transaction means a call that writes several rows (a person and their designation, a
-    co-lead and the co-coordinators it ends) writes all of them or none. Errors go onto `form`
-    (a field error when the field is on the form, else a non-field error) or, without a form,
-    into `request`'s messages. NotAllowed is a 403: the pages only offer what the policy allows.
-    """
-    field_map = field_map or {}
-    errors: list[tuple[str | None, list[str]]] = []
-    try:
-        with transaction.atomic():
-            return call()
-    except NotAllowed as error:
-        raise PermissionDenied(error.detail) from error
-    except DomainError as error:
-        errors.append((error.field, [error.detail]))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            errors.extend(error.message_dict.items())
-        else:
-            errors.append((None, error.messages))
-    except IntegrityError:
-        # Services validate first, so this is a race lost to a concurrent writer.
-        errors.append((None, [_("The record was changed by someone else; reload and try again.")]))
-    for field, field_messages in errors:
-        field = field_map.get(field, field)
-        if form is not None:
-            form.add_error(field if field in form.fields else None, list(field_messages))
-        else:
-            for message in field_messages:
-                messages.error(request, message)
-    return None
 
 
 def _require(request, action: Action) -> None:
@@ -254,8 +207,8 @@ def organization_create(request):
     _require(request, Action.MANAGE_ORGANIZATIONS)
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = run_service(
-            lambda: services.organization_create(by=request.user, **form.cleaned_data), form=form
+        org = form_service_call(
+            form, lambda: services.organization_create(by=request.user, **form.cleaned_data)
         )
         if org is not None:
             messages.success(request, _("Organization %(name)s added.") % {"name": org})
@@ -282,11 +235,11 @@ def organization_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         reason = fields.pop("reason")
-        updated = run_service(
+        updated = form_service_call(
+            form,
             lambda: services.organization_update(
                 organization=org, by=request.user, reason=reason, **fields
             ),
-            form=form,
         )
         if updated is not None:
             messages.success(request, _("Organization %(name)s saved.") % {"name": updated})
@@ -313,11 +266,11 @@ def organization_roles(request, pk: int):
     org = get_object_or_404(Organization, pk=pk)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assignment = run_service(
+        assignment = form_service_call(
+            form,
             lambda: services.role_grant(
                 user=form.user, role=form.cleaned_data["role"], organization=org, by=request.user
             ),
-            form=form,
         )
         if assignment is not None:
             messages.success(
@@ -347,8 +300,8 @@ def organization_roles(request, pk: int):
 def role_revoke(request, pk: int):
     _require(request, Action.MANAGE_ROLES)
     assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
-    done = run_service(
-        lambda: services.role_revoke(assignment=assignment, by=request.user), request=request
+    done = message_service_call(
+        request, lambda: services.role_revoke(assignment=assignment, by=request.user)
     )
     if done is not None:
         messages.success(
@@ -398,11 +351,11 @@ def _toggle_sector(request, platform) -> None:
         return
     sector = form.cleaned_data["sector"]
     if form.cleaned_data["action"] == SectorToggleForm.ACTIVATE:
-        ps = run_service(
+        ps = message_service_call(
+            request,
             lambda: services.platform_sector_activate(
                 platform=platform, sector=sector, by=request.user
             ),
-            request=request,
         )
         if ps is not None:
             messages.success(
@@ -419,9 +372,8 @@ def _toggle_sector(request, platform) -> None:
             % {"sector": sector, "platform": platform},
         )
         return
-    if run_service(
-        lambda: services.platform_sector_deactivate(platform_sector=ps, by=request.user),
-        request=request,
+    if message_service_call(
+        request, lambda: services.platform_sector_deactivate(platform_sector=ps, by=request.user)
     ):
         messages.success(
             request,
@@ -504,7 +456,9 @@ def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
 
 @login_required
 def sector_manage(request, pk: int):
-    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
+    # Read-only for those who take part without running it (partners, co-lead focal points):
+    # every button below is shown from `can`.
+    ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.VIEW_SECTOR_INTERNAL)
     # Open designations first, then the ended ones, most recently ended first.
     co_coordinators = CoCoordinatorDesignation.objects.select_related("person").order_by(
         F("ended_on").desc(nulls_first=True), "-term_start", "person__full_name"
@@ -558,14 +512,14 @@ def sector_page_edit(request, pk: int):
     ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
     form = SectorPageForm(request.POST or None, initial={"purpose": ps.purpose})
     if request.method == "POST" and form.is_valid():
-        done = run_service(
+        done = form_service_call(
+            form,
             lambda: services.platform_sector_update_page(
                 platform_sector=ps,
                 by=request.user,
                 purpose=form.cleaned_data["purpose"],
                 reason=form.cleaned_data["reason"],
             ),
-            form=form,
         )
         if done is not None:
             messages.success(request, _("The sector page was updated."))
@@ -587,7 +541,8 @@ def selection_procedure_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run_service(
+        done = form_service_call(
+            form,
             lambda: services.selection_procedure_update(
                 platform_sector=ps,
                 by=request.user,
@@ -596,7 +551,6 @@ def selection_procedure_edit(request, pk: int):
                 last_selection_on=data["last_selection_on"],
                 reason=data["reason"],
             ),
-            form=form,
             field_map={
                 "selection_procedure": "procedure",
                 "selection_interval_months": "interval_months",
@@ -622,11 +576,11 @@ def co_lead_create(request, pk: int):
     ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.MANAGE_SECTOR)
     form = CoLeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        co_lead = run_service(
+        co_lead = form_service_call(
+            form,
             lambda: services.co_lead_designate(
                 platform_sector=ps, by=request.user, **form.cleaned_data
             ),
-            form=form,
         )
         if co_lead is not None:
             messages.success(
@@ -648,9 +602,9 @@ def co_lead_end(request, pk: int):
     ps = co_lead.platform_sector
     form = EndDesignationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = run_service(
+        done = form_service_call(
+            form,
             lambda: services.co_lead_end(co_lead=co_lead, by=request.user, **form.cleaned_data),
-            form=form,
         )
         if done is not None:
             messages.success(
@@ -690,7 +644,7 @@ def co_coordinator_create(request, pk: int):
                 **data,
             )
 
-        designation = run_service(designate, form=form, field_map={"person": "email"})
+        designation = form_service_call(form, designate, field_map={"person": "email"})
         if designation is not None:
             messages.success(
                 request,
@@ -719,11 +673,11 @@ def co_coordinator_end(request, pk: int):
     ps = designation.co_lead.platform_sector
     form = EndDesignationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = run_service(
+        done = form_service_call(
+            form,
             lambda: services.co_coordinator_end(
                 designation=designation, by=request.user, **form.cleaned_data
             ),
-            form=form,
         )
         if done is not None:
             messages.success(
@@ -747,9 +701,9 @@ def partner_create(request, pk: int):
     ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = run_service(
+        membership = form_service_call(
+            form,
             lambda: services.partner_add(platform_sector=ps, by=request.user, **form.cleaned_data),
-            form=form,
         )
         if membership is not None:
             messages.success(
@@ -768,8 +722,8 @@ def partner_remove(request, pk: int):
     membership = get_object_or_404(
         selectors.partner_list_for(request.user, Action.EDIT_SECTOR_PAGE), pk=pk
     )
-    done = run_service(
-        lambda: services.partner_remove(membership=membership, by=request.user), request=request
+    done = message_service_call(
+        request, lambda: services.partner_remove(membership=membership, by=request.user)
     )
     if done is not None:
         messages.success(

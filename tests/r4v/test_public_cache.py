@@ -52,7 +52,7 @@ def _replace_co_coordinator(world) -> None:
 def _rename_organization(world) -> None:
     """A write through save_audited outside any service transaction."""
     world.ngo.name = "Caminos Solidarios Internacional"
-    save_audited(world.ngo, by=system_user(), reason="Renamed")
+    save_audited(world.ngo, by=system_user(), reason="Renamed", update_fields=["name"])
 
 
 def _add_country(world) -> None:
@@ -191,7 +191,9 @@ def test_an_editor_sees_inactive_sectors_in_the_api_that_anonymous_clients_never
 ):
     # given: a sector an editor may still see, though it is no longer active
     world.colombia_health.is_active = False
-    save_audited(world.colombia_health, by=system_user(), reason="Test")
+    save_audited(
+        world.colombia_health, by=system_user(), reason="Test", update_fields=["is_active"]
+    )
     editor = APIClient()
     editor.force_authenticate(personas["platform_team"])
     url = "/api/v1/platform-sectors/?limit=500"

@@ -344,6 +344,8 @@ def test_the_matrix_covers_every_write_route_of_the_api(world, personas):
         for url in router.urls
         for method in getattr(url.callback, "actions", {})
         if method not in ("get", "head", "options")
+        # The structure's routes; the program cycle's are covered in tests/program_cycle/.
+        and url.callback.cls.__module__ == "sectors.api"
     }
     # when
     covered = {
@@ -950,10 +952,10 @@ BAD_INPUT = [
         ["contact_phone"],
     ),
     (
-        "reason-101",
+        "reason-501",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.colombia_health.pk}/deactivate/",
-        lambda w: {"reason": "x" * 101},
+        lambda w: {"reason": "x" * 501},
         ["reason"],
     ),
     (

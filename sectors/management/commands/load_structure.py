@@ -58,7 +58,7 @@ def _upsert(queryset: models.QuerySet, *, values: dict, by: User, tally: Tally) 
     else:
         tally.unchanged += 1
         return obj
-    return save_audited(obj, by=by, reason=REASON)
+    return save_audited(obj, by=by, reason=REASON, update_fields=list(values))
 
 
 def _add_missing(platform: Platform, field: str, wanted: list, *, by: User, tally: Tally) -> None:

@@ -397,7 +397,9 @@ class DemoSeeder:
             password_set = not user.check_password(password)
             if password_set:
                 user.set_password(password)
-                save_audited(user, by=self.by, reason="Demo password set")
+                save_audited(
+                    user, by=self.by, reason="Demo password set", update_fields=["password"]
+                )
             had_role = RoleAssignment.objects.filter(
                 user=user, role=login.role, revoked_at__isnull=True
             ).exists()

@@ -1,0 +1,336 @@
+"""Overlaps on the shared calendar: the check before saving, the periodic scan, the slot finder.
+
+Overlap is half-open: [start, end) and [other_start, other_end) overlap when
+start < other_end and end > other_start, so a meeting ending at 10:00 and one starting at 10:00
+do not clash. All comparisons are between UTC instants, so zones never enter the rule.
+"""
+
+import dataclasses
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from r4v.services import notification_send
+
+from .models import MAX_DURATION, Conflict, Meeting, MeetingAudience, Occurrence
+
+Interval = tuple[datetime.datetime, datetime.datetime]
+
+# The scan looks this far ahead; beyond it, the check before saving has warned already.
+SCAN_HORIZON = datetime.timedelta(days=180)
+
+
+def _overlap_q(intervals: Sequence[Interval]) -> Q:
+    # start_at > s - MAX_DURATION bounds the index range from below: without it the index on
+    # start_at would be read from the first meeting ever held, and the check would grow with
+    # the calendar's history.
+    q = Q(pk__in=[])
+    for start, end in intervals:
+        q |= Q(start_at__lt=end, start_at__gt=start - MAX_DURATION, end_at__gt=start)
+    return q
+
+
+def live_occurrences():
+    return Occurrence.objects.filter(is_cancelled=False, meeting__status=Meeting.Status.SCHEDULED)
+
+
+def _clashing(intervals, keys, exclude_meeting_id):
+    keys = list(keys)
+    if not intervals or not keys:
+        return Occurrence.objects.none()
+    shared = MeetingAudience.objects.filter(meeting_id=OuterRef("meeting_id"), key__in=keys)
+    queryset = live_occurrences().filter(_overlap_q(intervals)).filter(Exists(shared))
+    if exclude_meeting_id is not None:
+        queryset = queryset.exclude(meeting_id=exclude_meeting_id)
+    return queryset
+
+
+def clashing(
+    *, intervals: Sequence[Interval], keys: Iterable[str], exclude_meeting_id: int | None = None
+):
+    """Occurrences that overlap any of `intervals` and share one of `keys`: one query.
+
+    The check joins only the meeting (a seven-table join cost more to plan than to run); what a
+    page shows of the other meeting is prefetched only when there is a clash.
+    """
+    return (
+        _clashing(intervals, keys, exclude_meeting_id)
+        .select_related("meeting")
+        .prefetch_related(
+            "meeting__organizer",
+            "meeting__platform",
+            "meeting__platform_sector__sector",
+            "meeting__platform_sector__platform",
+        )
+        .order_by("start_at", "pk")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Clash:
+    """A proposed sitting (its interval) and an existing one it overlaps."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    other: Occurrence
+
+
+def clashes_for(
+    *, intervals: Sequence[Interval], keys: Iterable[str], exclude_meeting_id: int | None = None
+) -> list[Clash]:
+    others = list(clashing(intervals=intervals, keys=keys, exclude_meeting_id=exclude_meeting_id))
+    return [
+        Clash(start, end, other)
+        for start, end in intervals
+        for other in others
+        if start < other.end_at and end > other.start_at
+    ]
+
+
+# --- The scan: sort and sweep --------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Row:
+    pk: int
+    meeting_id: int
+    original_start: datetime.datetime
+    start: datetime.datetime
+    end: datetime.datetime
+    keys: frozenset[str] = frozenset()
+
+    @property
+    def token(self) -> str:
+        return _token(self.meeting_id, self.original_start, self.start, self.end)
+
+
+def _token(meeting_id, original, start, end) -> str:
+    return (
+        f"{meeting_id}:{int(original.timestamp())}:{int(start.timestamp())}-{int(end.timestamp())}"
+    )
+
+
+def conflict_key(a: _Row | Occurrence, b: _Row | Occurrence) -> str:
+    """One key per clashing pair *as scheduled*: the same clash twice is one row; a moved one
+    is a new clash."""
+    tokens = []
+    for r in sorted((a, b), key=lambda r: (r.meeting_id, r.original_start)):
+        if isinstance(r, _Row):
+            tokens.append(r.token)
+        else:
+            tokens.append(_token(r.meeting_id, r.original_start, r.start_at, r.end_at))
+    return "|".join(tokens)
+
+
+def overlapping_pairs(rows: list[_Row]) -> list[tuple[_Row, _Row]]:
+    """Sort by start, sweep with the sittings still running: O(N log N + overlaps).
+
+    Each row is compared only with those that have not ended when it starts, so the work past
+    the sort is the number of overlapping pairs, not N².
+    """
+    rows = sorted(rows, key=lambda r: r.start)
+    active: list[_Row] = []
+    pairs = []
+    for row in rows:
+        start = row.start
+        active = [a for a in active if a.end > start]
+        meeting_id, keys = row.meeting_id, row.keys
+        for other in active:
+            if other.meeting_id != meeting_id and keys & other.keys:
+                pairs.append((other, row))
+        active.append(row)
+    return pairs
+
+
+def upcoming_pairs(*, now: datetime.datetime) -> dict[str, tuple[_Row, _Row]]:
+    """Every clashing pair on the upcoming calendar, by conflict key: two queries and a sweep."""
+    upcoming = live_occurrences().filter(end_at__gt=now, start_at__lt=now + SCAN_HORIZON)
+    keys: dict[int, set[str]] = {}
+    for meeting_id, key in MeetingAudience.objects.filter(
+        meeting_id__in=upcoming.values("meeting_id")
+    ).values_list("meeting_id", "key"):
+        keys.setdefault(meeting_id, set()).add(key)
+    frozen = {pk: frozenset(v) for pk, v in keys.items()}
+    rows = [
+        _Row(pk, meeting_id, original, start, end, frozen.get(meeting_id, frozenset()))
+        for pk, meeting_id, original, start, end in upcoming.values_list(
+            "pk", "meeting_id", "original_start", "start_at", "end_at"
+        )
+    ]
+    pairs = {}
+    for a, b in overlapping_pairs(rows):
+        first, second = (
+            (a, b)
+            if (a.meeting_id, a.original_start) <= (b.meeting_id, b.original_start)
+            else (b, a)
+        )
+        pairs[f"{first.token}|{second.token}"] = (a, b)
+    return pairs
+
+
+def conflicts_scan(*, now: datetime.datetime | None = None) -> int:
+    """Record every clash on the upcoming calendar and notify each new one once.
+
+    Safe when two scans run at once: the unique key lets one insert win; the other's insert
+    waits for it and fails, and only the winner notifies, in the transaction that inserted.
+    Returns how many clashes were new.
+    """
+    pairs = upcoming_pairs(now=now or timezone.now())
+    known = set(Conflict.objects.filter(key__in=list(pairs)).values_list("key", flat=True))
+    return sum(_conflict_record(key, *pair) for key, pair in pairs.items() if key not in known)
+
+
+def _conflict_record(key: str, a: _Row, b: _Row) -> bool:
+    try:
+        with transaction.atomic():
+            conflict = Conflict.objects.create(
+                key=key, first_id=a.pk, second_id=b.pk, notified_at=timezone.now()
+            )
+            _conflict_notify(conflict)
+            return True
+    except IntegrityError:
+        # Another scan (or an acceptance at save time) recorded this clash first.
+        return False
+
+
+def _conflict_notify(conflict: Conflict) -> None:
+    first = Occurrence.objects.select_related("meeting__organizer").get(pk=conflict.first_id)
+    second = Occurrence.objects.select_related("meeting__organizer").get(pk=conflict.second_id)
+    for mine, theirs in ((first, second), (second, first)):
+        notification_send(
+            recipients=[mine.meeting.organizer],
+            subject=lambda m=mine, t=theirs: (
+                _("“%(mine)s” overlaps “%(theirs)s”")
+                % {"mine": m.meeting.title, "theirs": t.meeting.title}
+            ),
+            body=lambda m=mine, t=theirs: (
+                _(
+                    "Your meeting on %(when)s UTC overlaps “%(theirs)s” (%(other)s UTC), organized "
+                    "by %(organizer)s, and they share part of the audience. Consider moving one."
+                )
+                % {
+                    "when": f"{m.start_at:%Y-%m-%d %H:%M}",
+                    "theirs": t.meeting.title,
+                    "other": f"{t.start_at:%Y-%m-%d %H:%M}",
+                    "organizer": t.meeting.organizer,
+                }
+            ),
+            url=mine.meeting.get_absolute_url(),
+        )
+
+
+def _accepted_notify(own: Occurrence, other: Occurrence, *, by) -> None:
+    if other.meeting.organizer_id == by.pk:
+        return
+    notification_send(
+        recipients=[other.meeting.organizer],
+        subject=lambda: (
+            _("“%(theirs)s” now overlaps your “%(mine)s”")
+            % {"theirs": own.meeting.title, "mine": other.meeting.title}
+        ),
+        body=lambda: (
+            _(
+                "%(who)s scheduled “%(theirs)s” on %(when)s UTC knowing it overlaps your meeting "
+                "and shares part of its audience."
+            )
+            % {"who": by, "theirs": own.meeting.title, "when": f"{own.start_at:%Y-%m-%d %H:%M}"}
+        ),
+        url=other.meeting.get_absolute_url(),
+    )
+
+
+def conflicts_accept(*, clashes: Sequence[Clash], meeting: Meeting, by) -> list[Conflict]:
+    """Record that `by` saved `meeting` despite `clashes` (called by the scheduling services).
+
+    The scan then finds the clash known and says nothing: the organizer saw it before saving.
+    """
+    now = timezone.now()
+    mine = {o.original_start: o for o in meeting.occurrences.all()}
+    by_start = {o.start_at: o for o in mine.values()}
+    accepted = []
+    for clash in clashes:
+        own = by_start.get(clash.start)
+        if own is None:
+            continue
+        key = conflict_key(own, clash.other)
+        conflict, _created = Conflict.objects.get_or_create(
+            key=key, defaults={"first_id": own.pk, "second_id": clash.other.pk}
+        )
+        if conflict.accepted_at is None:
+            conflict.accepted_by, conflict.accepted_at = by, now
+            fields = ["accepted_by", "accepted_at"]
+            if conflict.notified_at is None:
+                # The other organizer did not see the warning: tell them now, once; the scan
+                # then finds the clash known and stays quiet.
+                _accepted_notify(own, clash.other, by=by)
+                conflict.notified_at = now
+                fields.append("notified_at")
+            conflict._history_user = by
+            conflict.save(update_fields=fields)
+        accepted.append(conflict)
+    return accepted
+
+
+# --- Slot finder ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkingHours:
+    start: datetime.time = datetime.time(8, 0)
+    end: datetime.time = datetime.time(18, 0)
+
+
+def _inside_working_hours(
+    start: datetime.datetime, end: datetime.datetime, zones, hours: WorkingHours
+) -> bool:
+    for zone in zones:
+        ls, le = start.astimezone(zone), end.astimezone(zone)
+        if ls.weekday() >= 5 or ls.date() != le.date():
+            return False
+        if ls.time() < hours.start or le.time() > hours.end:
+            return False
+    return True
+
+
+def slots_find(
+    *,
+    duration: datetime.timedelta,
+    zones: Iterable[zoneinfo.ZoneInfo],
+    keys: Iterable[str],
+    after: datetime.datetime,
+    count: int = 3,
+    step: datetime.timedelta = datetime.timedelta(minutes=30),
+    hours: WorkingHours = WorkingHours(),  # noqa: B008 - a frozen dataclass, never mutated
+    horizon: datetime.timedelta = datetime.timedelta(days=30),
+    exclude_meeting_id: int | None = None,
+) -> list[Interval]:
+    """The next `count` free starts of `duration`, on weekdays inside every zone's working hours,
+    clashing with no meeting that shares the audience. One query for the busy times."""
+    zones = list(zones) or [zoneinfo.ZoneInfo("UTC")]
+    step_s = int(step.total_seconds())
+    first = datetime.datetime.fromtimestamp(
+        -(-int(after.timestamp()) // step_s) * step_s, tz=datetime.UTC
+    )
+    busy = sorted(
+        _clashing([(first, first + horizon + duration)], keys, exclude_meeting_id).values_list(
+            "start_at", "end_at"
+        )
+    )
+    found: list[Interval] = []
+    candidate = first
+    last = first + horizon
+    while candidate < last and len(found) < count:
+        end = candidate + duration
+        if _inside_working_hours(candidate, end, zones, hours) and not any(
+            s < end and e > candidate for s, e in busy
+        ):
+            found.append((candidate, end))
+            candidate = end
+            continue
+        candidate += step
+    return found

@@ -1,0 +1,248 @@
+"""Input serializers parse (types, lengths, ids); output serializers show. Rules live in services."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sectors.models import Organization, Platform, PlatformSector
+
+from .models import ActionPoint, Meeting, Minutes, Occurrence
+from .services import MeetingDraft
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalDateTimeField(serializers.Field):
+    """A wall-clock time ("2027-01-12T10:00") read in the meeting's zone, not the server's."""
+
+    default_error_messages = {"invalid": _("Give a date and time as YYYY-MM-DDTHH:MM.")}
+
+    def to_internal_value(self, data):
+        try:
+            value = datetime.datetime.fromisoformat(str(data))
+        except ValueError:
+            self.fail("invalid")
+        # An explicit offset is an instant already; the zone then only matters for the series.
+        return value
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class _Draft(serializers.Serializer):
+    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
+    platform_sector = serializers.PrimaryKeyRelatedField(
+        queryset=PlatformSector.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    kind = serializers.ChoiceField(choices=Meeting.Kind.choices, default=Meeting.Kind.OTHER)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    start = LocalDateTimeField(help_text=_("Wall-clock start in `time_zone`."))
+    end = LocalDateTimeField(help_text=_("Wall-clock end in `time_zone`."))
+    time_zone = serializers.CharField(max_length=64, help_text=_("IANA name, e.g. America/Bogota."))
+    fold = serializers.ChoiceField(
+        choices=[0, 1],
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Only for a time the clocks repeat: 0 the first (before they go back), 1 the second."
+        ),
+    )
+    rrule = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12; blank: one-off."),
+    )
+    invited_sectors = serializers.PrimaryKeyRelatedField(
+        queryset=PlatformSector.objects.all(), many=True, required=False, default=list
+    )
+    invited_platforms = serializers.PrimaryKeyRelatedField(
+        queryset=Platform.objects.all(), many=True, required=False, default=list
+    )
+    invited_organizations = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), many=True, required=False, default=list
+    )
+
+    def draft(self) -> MeetingDraft:
+        d = self.validated_data
+        return MeetingDraft(
+            platform=d["platform"],
+            platform_sector=d.get("platform_sector"),
+            kind=d["kind"],
+            title=d.get("title", ""),
+            start_local=d["start"],
+            end_local=d["end"],
+            time_zone=d["time_zone"],
+            fold=d.get("fold"),
+            rrule=d.get("rrule", ""),
+            invited_sectors=d.get("invited_sectors", []),
+            invited_platforms=d.get("invited_platforms", []),
+            invited_organizations=d.get("invited_organizations", []),
+            agenda=d.get("agenda", ""),
+            place=d.get("place", ""),
+            video_url=d.get("video_url", ""),
+            visibility=d.get("visibility", Meeting.Visibility.INTERNAL),
+        )
+
+
+class ProposalSerializer(_Draft):
+    """A proposed meeting, for the conflict check and the slot finder (nothing is saved)."""
+
+
+class MeetingInputSerializer(_Draft):
+    title = serializers.CharField(max_length=200)
+    agenda = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    video_url = serializers.URLField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(
+        choices=Meeting.Visibility.choices, default=Meeting.Visibility.INTERNAL
+    )
+    accept_conflicts = serializers.BooleanField(
+        default=False, help_text=_("Save even though it overlaps; who accepted is recorded.")
+    )
+
+
+def _utc(**kwargs):
+    # Instants go out in UTC ("Z"), whatever the server's zone; each reader converts.
+    return serializers.DateTimeField(default_timezone=datetime.UTC, read_only=True, **kwargs)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    organizer = serializers.StringRelatedField()
+    start_at = _utc()
+    end_at = _utc()
+    uid = serializers.CharField(read_only=True)
+    start_local = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "kind",
+            "platform",
+            "platform_sector",
+            "organizer",
+            "start_at",
+            "end_at",
+            "time_zone",
+            "start_local",
+            "rrule",
+            "agenda",
+            "place",
+            "video_url",
+            "visibility",
+            "status",
+            "sequence",
+            "invited_sectors",
+            "invited_platforms",
+            "invited_organizations",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_start_local(self, obj) -> str:
+        return obj.start_at.astimezone(obj.zone).replace(tzinfo=None).isoformat()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="meeting.title", read_only=True)
+    original_start = _utc()
+    start_at = _utc()
+    end_at = _utc()
+    is_moved = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Occurrence
+        fields = [
+            "id",
+            "meeting",
+            "title",
+            "original_start",
+            "start_at",
+            "end_at",
+            "is_cancelled",
+            "is_moved",
+        ]
+        read_only_fields = fields
+
+
+class MoveSerializer(serializers.Serializer):
+    start = LocalDateTimeField(help_text=_("Wall-clock start in the meeting's zone."))
+    end = LocalDateTimeField()
+    fold = serializers.ChoiceField(choices=[0, 1], required=False, allow_null=True)
+    accept_conflicts = serializers.BooleanField(default=False)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ClashSerializer(serializers.Serializer):
+    start = _utc(help_text=_("The proposed sitting's start (UTC)."))
+    end = _utc()
+    meeting = serializers.IntegerField(source="other.meeting_id")
+    occurrence = serializers.IntegerField(source="other.pk")
+    title = serializers.CharField(source="other.meeting.title")
+    organizer = serializers.CharField(source="other.meeting.organizer.full_name")
+    organizer_time_zone = serializers.CharField(source="other.meeting.time_zone")
+    other_start = _utc(source="other.start_at")
+    other_end = _utc(source="other.end_at")
+    other_start_local = serializers.SerializerMethodField()
+
+    def get_other_start_local(self, clash) -> str:
+        other = clash.other
+        return other.start_at.astimezone(other.meeting.zone).replace(tzinfo=None).isoformat()
+
+
+class SlotSerializer(serializers.Serializer):
+    start = _utc()
+    end = _utc()
+
+
+class SlotQuerySerializer(ProposalSerializer):
+    count = serializers.IntegerField(min_value=1, max_value=10, default=3)
+    after = serializers.DateTimeField(required=False)
+
+
+class MinutesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Minutes
+        fields = [
+            "id",
+            "occurrence",
+            "key_topics",
+            "decisions",
+            "recording_url",
+            "status",
+            "circulated_at",
+        ]
+        read_only_fields = ["id", "status", "circulated_at"]
+
+
+class ActionPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionPoint
+        fields = ["id", "minutes", "text", "owner", "due_on", "status"]
+        read_only_fields = ["id", "status"]
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionPoint.Status.choices)
+
+
+class FeedUrlsSerializer(serializers.Serializer):
+    public = serializers.CharField()
+    sectors = serializers.DictField(child=serializers.CharField())
+    private = serializers.CharField(
+        allow_null=True,
+        help_text=_("Shown only when issued: the token is stored hashed and cannot be read back."),
+    )

@@ -1,0 +1,588 @@
+"""The clearance workflow: one rule table and one transition function.
+
+Pages, the API's `allowed_actions`, "My work", the queue and the reminders all read `RULES`
+and `Eligibility`; nothing else decides who may move a task.
+
+Decisions the seed leaves open, written down:
+
+- **Parties, not people.** Each rule names a party (the type's drafters, the current step's
+  party, the Regional Platform); `sectors.policy.holds` says who holds it *today*, so a replaced
+  co-coordinator loses the right the day their designation ends and the successor gains it.
+- **Substitution (seed 000, note 6)** is resolved when a task *enters* a National Sector step
+  marked substitutable: if nobody holds the National Sector there (the sector is not active on
+  that platform, or has no co-coordinator in office), the step waits on the Regional Sector of
+  the same catalogue entry, and the task, the queue, the API and the history say so in words.
+  A sector activated while such a step is open does not take the step over: the Regional
+  Sector that was asked finishes it (no one loses a task they were working on, and lists
+  need no lookup to say who it waits on). The next time the task reaches that step (after a
+  return or a reopening) it goes to the newly active National Sector.
+- **Four eyes.** Whoever submitted a version does not clear it while another holder of the
+  step's party exists; when none does, they may, and the history row is marked so.
+- **Withdraw** is open to the drafters until the first step is cleared.
+- **Return** needs a comment and starts the next version (a copy of the returned one), so every
+  version stays as it was read. **Reopen** is the Regional Platform's, on a final task, with a
+  reason; it also starts the next version.
+- **Versions.** `Task.version` counts every change; a client sends the one it saw and a stale
+  one answers 409 with the current state. That is what makes twenty clearers acting at once
+  end with exactly one transition: the row lock orders them, the version check refuses the rest.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from r4v.audit import locked, save_audited
+from r4v.errors import Conflict, DomainError, NotAllowed
+from r4v.models import User
+from r4v.services import notification_send
+from sectors import policy
+from sectors.models import CoCoordinatorDesignation, Platform, RoleAssignment
+from sectors.policy import Party, Where
+
+from .models import ClearanceStep, Submission, Task, TaskState, Transition, party_label
+
+State = TaskState
+
+
+class Act(StrEnum):
+    # Not a transition: saving the draft narrative and attachments of the current version.
+    EDIT = "edit"
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    CLEAR = "clear"
+    RETURN = "return"
+    REOPEN = "reopen"
+
+
+TRANSITIONS = (Act.SUBMIT, Act.WITHDRAW, Act.CLEAR, Act.RETURN, Act.REOPEN)
+
+
+class Actor(StrEnum):
+    # Any holder of one of the task type's drafting parties for the task's scope.
+    DRAFTERS = "drafters"
+    # Holders of the party the current step waits on (the Regional Sector under substitution).
+    STEP = "step"
+    REGIONAL_PLATFORM = "regional_platform"
+
+
+@dataclass(frozen=True)
+class Rule:
+    states: frozenset[str]
+    actor: Actor
+    comment_required: bool = False
+    # The action starts the next submission version (a copy of the current one).
+    new_version: bool = False
+    # Withdraw: only while nobody has cleared the version yet.
+    first_step_only: bool = False
+
+
+# The rule table: action -> in which states, by whom, with what.
+RULES: dict[Act, Rule] = {
+    Act.EDIT: Rule(frozenset({State.DRAFT, State.RETURNED}), Actor.DRAFTERS),
+    Act.SUBMIT: Rule(frozenset({State.DRAFT, State.RETURNED}), Actor.DRAFTERS),
+    Act.WITHDRAW: Rule(frozenset({State.SUBMITTED}), Actor.DRAFTERS, first_step_only=True),
+    Act.CLEAR: Rule(frozenset({State.SUBMITTED}), Actor.STEP),
+    Act.RETURN: Rule(
+        frozenset({State.SUBMITTED}), Actor.STEP, comment_required=True, new_version=True
+    ),
+    Act.REOPEN: Rule(
+        frozenset({State.FINAL}), Actor.REGIONAL_PLATFORM, comment_required=True, new_version=True
+    ),
+}
+
+
+def action_label(action: str) -> str:
+    return {
+        Act.EDIT: _("Edit"),
+        Act.SUBMIT: _("Submit"),
+        Act.WITHDRAW: _("Withdraw"),
+        Act.CLEAR: _("Clear"),
+        Act.RETURN: _("Return with a comment"),
+        Act.REOPEN: _("Reopen"),
+    }.get(action, action)
+
+
+# --- Who holds what ------------------------------------------------------------------------------
+
+Key = tuple[str, int | None, int | None]
+
+
+def place_key(party: str, platform_id: int | None, sector_id: int | None) -> Key:
+    """What a party's holders depend on, as `sectors.policy.holders` reads a `Where`.
+
+    The Regional Platform is one team; a platform team is per platform; a Regional Sector is
+    per catalogue entry (on the Regional Platform, whatever the task's platform); a National
+    Sector is per platform and entry.
+    """
+    match party:
+        case Party.REGIONAL_PLATFORM:
+            return (party, None, None)
+        case Party.PLATFORM:
+            return (party, platform_id, None)
+        case Party.REGIONAL_SECTOR:
+            return (party, None, sector_id)
+    return (str(party), platform_id, sector_id)
+
+
+class Eligibility:
+    """The parties one user holds, each confirmed by `sectors.policy.holds`.
+
+    Built with a constant number of queries (the user's platform-team roles and co-coordinator
+    designations give the candidates; the policy confirms each), so a list of any length asks
+    nothing more per row.
+    """
+
+    def __init__(self, user, *, on: datetime.date | None = None):
+        self.user = user
+        self.held: frozenset[Key] = frozenset()
+        self._others: dict[tuple[Key, int], bool] = {}
+        if user is None or not user.is_authenticated or not user.is_active:
+            return
+        candidates: set[Key] = {place_key(Party.REGIONAL_PLATFORM, None, None)}
+        for platform_id in RoleAssignment.objects.filter(
+            user=user, role=RoleAssignment.Role.PLATFORM_TEAM, revoked_at__isnull=True
+        ).values_list("platform_id", flat=True):
+            candidates.add(place_key(Party.PLATFORM, platform_id, None))
+        # Every designation not yet over (a superset of the policy's "current" ones, which it
+        # then confirms): an end date set in the future still counts until that day.
+        today = on or timezone.localdate()
+        for platform_id, sector_id, kind in (
+            CoCoordinatorDesignation.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+            )
+            .filter(person=user)
+            .values_list(
+                "co_lead__platform_sector__platform_id",
+                "co_lead__platform_sector__sector_id",
+                "co_lead__platform_sector__platform__kind",
+            )
+        ):
+            party = (
+                Party.REGIONAL_SECTOR if kind == Platform.Kind.REGIONAL else Party.NATIONAL_SECTOR
+            )
+            candidates.add(place_key(party, platform_id, sector_id))
+        self.held = frozenset(
+            key
+            for key in candidates
+            if policy.holds(user, Party(key[0]), Where(platform_id=key[1], sector_id=key[2]), on=on)
+        )
+
+    def holds(self, party: str, platform_id: int | None, sector_id: int | None) -> bool:
+        return place_key(party, platform_id, sector_id) in self.held
+
+    @property
+    def is_regional_platform(self) -> bool:
+        return self.holds(Party.REGIONAL_PLATFORM, None, None)
+
+    def others_hold(self, task: Task, submitter_id: int) -> bool:
+        """Whether someone besides the submitter holds the party the task waits on."""
+        key = (place_key(task.waiting_on, task.platform_id, task.sector_id), submitter_id)
+        if key not in self._others:
+            self.prefetch_others([task], {task.pk: submitter_id})
+        return self._others[key]
+
+    def prefetch_others(self, tasks, submitters: dict[int, int | None]) -> None:
+        """Answer `others_hold` for many tasks in one query (a union of the policy's answers)."""
+        wanted = {}
+        for task in tasks:
+            submitter = submitters.get(task.pk)
+            if submitter is None or task.state != State.SUBMITTED or not task.waiting_on:
+                continue
+            key = (place_key(task.waiting_on, task.platform_id, task.sector_id), submitter)
+            if key not in self._others:
+                wanted[key] = task
+        if not wanted:
+            return
+        keys = list(wanted)
+        parts = [
+            policy.holders(Party(key[0][0]), wanted[key].policy_where())
+            .exclude(pk=key[1])
+            .annotate(slot=Value(n))
+            .values("slot")
+            for n, key in enumerate(keys)
+        ]
+        found = set(parts[0].union(*parts[1:]).values_list("slot", flat=True))
+        for n, key in enumerate(keys):
+            self._others[key] = n in found
+
+
+def eligibility_of(user) -> Eligibility:
+    """One Eligibility per request, cached on the user object like `policy.scope_of`."""
+    cached = getattr(user, "_pc_eligibility", None) if user is not None else None
+    if cached is None:
+        cached = Eligibility(user)
+        if user is not None:
+            user._pc_eligibility = cached
+    return cached
+
+
+def _submitter_id(task: Task) -> int | None:
+    # Lists annotate it (selectors.task_list_visible_to); a single task asks.
+    if hasattr(task, "current_submitter_id"):
+        return task.current_submitter_id
+    return (
+        Submission.objects.filter(task=task)
+        .order_by("-number")
+        .values_list("submitted_by_id", flat=True)
+        .first()
+    )
+
+
+def _acting_party(rule: Rule, task: Task, elig: Eligibility, drafters: list[str]) -> str | None:
+    """The party `elig`'s user would act as under `rule`, or None."""
+    match rule.actor:
+        case Actor.DRAFTERS:
+            return next(
+                (p for p in drafters if elig.holds(p, task.platform_id, task.sector_id)), None
+            )
+        case Actor.STEP:
+            if task.waiting_on and elig.holds(task.waiting_on, task.platform_id, task.sector_id):
+                return task.waiting_on
+            return None
+        case Actor.REGIONAL_PLATFORM:
+            return Party.REGIONAL_PLATFORM if elig.is_regional_platform else None
+    return None
+
+
+def _refusal(action: Act, task: Task, elig: Eligibility) -> tuple[str | None, str, bool]:
+    """(party acted as, reason refused or "", four eyes waived) for `action` on `task`."""
+    rule = RULES[action]
+    if task.state not in rule.states:
+        return (
+            None,
+            _("This cannot be done while the task is %(state)s.")
+            % {"state": task.get_state_display().lower()},
+            False,
+        )
+    if rule.first_step_only and task.step != 1:
+        return None, _("A submission can be withdrawn only until its first clearance."), False
+    party = _acting_party(rule, task, elig, task.task_type.drafters)
+    if party is None:
+        if rule.actor == Actor.STEP:
+            return (
+                None,
+                _("This step is for the %(party)s.") % {"party": waiting_label(task)},
+                False,
+            )
+        if rule.actor == Actor.DRAFTERS:
+            return None, _("Only the drafters of this task may do this."), False
+        return None, _("Only the Regional Platform may do this."), False
+    waived = False
+    if action == Act.CLEAR:
+        submitter = _submitter_id(task)
+        if submitter == elig.user.pk:
+            if elig.others_hold(task, submitter):
+                return (
+                    None,
+                    _("You submitted this version; another person of the %(party)s clears it.")
+                    % {"party": waiting_label(task)},
+                    False,
+                )
+            waived = True
+    return party, "", waived
+
+
+def task_allowed_actions(user, task: Task) -> list[str]:
+    elig = eligibility_of(user)
+    if not elig.held:
+        return []
+    return sorted(str(action) for action in RULES if not _refusal(action, task, elig)[1])
+
+
+policy.actions_source(Task)(task_allowed_actions)
+
+
+@policy.actions_source(Submission)
+def submission_allowed_actions(user, submission: Submission) -> list[str]:
+    """The task's actions on its current version; an earlier version is history: none."""
+    latest = (
+        Submission.objects.filter(task_id=submission.task_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if submission.number != latest:
+        return []
+    return task_allowed_actions(user, submission.task)
+
+
+def prefetch_allowed_actions(user, tasks) -> None:
+    """Answer the four-eyes question for a page of tasks in one query, before serializing."""
+    elig = eligibility_of(user)
+    if not elig.held or not tasks:
+        return
+    mine = {
+        t.pk: user.pk
+        for t in tasks
+        if getattr(t, "current_submitter_id", None) == user.pk
+        and t.waiting_on
+        and elig.holds(t.waiting_on, t.platform_id, t.sector_id)
+    }
+    elig.prefetch_others(tasks, mine)
+
+
+# --- Words -----------------------------------------------------------------------------------
+
+
+def regional_sector_name(task: Task) -> str:
+    return _("Regional %(sector)s Sector") % {"sector": task.sector.name if task.sector_id else ""}
+
+
+def waiting_label(task: Task) -> str:
+    """Who the task waits on, in words."""
+    if task.state in (State.DRAFT, State.RETURNED):
+        return ", ".join(party_label(p) for p in task.task_type.drafters)
+    if task.state == State.FINAL or not task.waiting_on:
+        return ""
+    if task.substituted:
+        return regional_sector_name(task)
+    return party_label(task.waiting_on)
+
+
+def substitution_note(task: Task, *, done: bool = False) -> str:
+    """ "To be cleared by the Regional Health Sector in place of a National Sector, ..." """
+    values = {"sector": regional_sector_name(task), "platform": task.platform.name}
+    if done:
+        return (
+            _(
+                "Cleared by the %(sector)s in place of a National Sector, none being active on %(platform)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "To be cleared by the %(sector)s in place of a National Sector, none being active on %(platform)s."
+        )
+        % values
+    )
+
+
+def status_label(task: Task) -> str:
+    if task.state == State.SUBMITTED and task.step and task.step > 1:
+        return _("Partly cleared (step %(step)s)") % {"step": task.step}
+    return task.get_state_display()
+
+
+# --- The transition function -----------------------------------------------------------------
+
+
+def _resolve_step(task: Task, step: ClearanceStep) -> tuple[str, bool]:
+    """The party a step waits on, with the substitution rule applied (module docstring)."""
+    if step.party == Party.NATIONAL_SECTOR and step.substitutable:
+        if not policy.holders(Party.NATIONAL_SECTOR, task.policy_where()).exists():
+            return Party.REGIONAL_SECTOR, True
+    return step.party, False
+
+
+def _current_submission(task: Task) -> Submission:
+    return Submission.objects.filter(task=task).order_by("-number").first()
+
+
+def _next_version(task: Task, current: Submission, *, by: User) -> Submission:
+    from .models import Attachment
+
+    following = Submission(task=task, number=current.number + 1, narrative=current.narrative)
+    save_audited(following, by=by, reason=f"Version {following.number} started")
+    # Files are never rewritten, so the new version's rows point at the same stored files.
+    for attachment in current.attachments.all():
+        copy = Attachment(
+            submission=following,
+            file=attachment.file.name,
+            name=attachment.name,
+            size=attachment.size,
+            content_type=attachment.content_type,
+            uploaded_by=attachment.uploaded_by,
+            uploaded_at=attachment.uploaded_at,
+        )
+        save_audited(copy, by=by, reason=f"Carried into version {following.number}")
+    return following
+
+
+def conflict(task: Task) -> Conflict:
+    return Conflict(
+        _(
+            "This task has changed since you read it: it is now %(state)s, version %(version)s. Reload and try again."
+        )
+        % {"state": status_label(task).lower(), "version": task.version},
+        code="stale_version",
+        current={"state": task.state, "step": task.step, "version": task.version},
+    )
+
+
+def task_lock(task_id: int, *, version: int) -> Task:
+    """Lock a task and check the client saw its current version (inside a transaction)."""
+    # Inner joins only: PostgreSQL cannot lock the nullable side of an outer join (sector).
+    task = locked(Task.objects.select_related("task_type", "platform", "cycle"), task_id)
+    if version != task.version:
+        raise conflict(task)
+    return task
+
+
+def require(task: Task, action: Act, *, by: User) -> str:
+    """Raise NotAllowed unless `by` may do `action` now; returns the party they act as."""
+    party, reason, _waived = _refusal(action, task, Eligibility(by))
+    if reason:
+        raise NotAllowed(reason, code="not_allowed_at_this_step")
+    return party
+
+
+@transaction.atomic
+def task_transition(
+    *, task_id: int, action: str, version: int, by: User, comment: str = ""
+) -> Task:
+    """Move a task by `action`: lock, check the rule, move, write history, notify after commit."""
+    try:
+        act = Act(action)
+    except ValueError:
+        act = None
+    if act is None or act not in TRANSITIONS:
+        raise DomainError(_("Unknown action."), code="unknown_action", field="action")
+    task = task_lock(task_id, version=version)
+    rule = RULES[act]
+    # Fresh, not the request's cached answer: the check must hold at the moment of acting.
+    party, reason, waived = _refusal(act, task, Eligibility(by))
+    if reason:
+        raise NotAllowed(reason, code="not_allowed_at_this_step")
+    comment = comment.strip()
+    if rule.comment_required and not comment:
+        raise ValidationError({"comment": _("Say why: a comment is required for this action.")})
+
+    submission = _current_submission(task)
+    from_state, from_step, was_substituted = task.state, task.step, task.substituted
+    steps = list(ClearanceStep.objects.filter(task_type_id=task.task_type_id).order_by("position"))
+    now = timezone.now()
+
+    match act:
+        case Act.SUBMIT:
+            submission.submitted_by = by
+            submission.submitted_at = now
+            save_audited(
+                submission,
+                by=by,
+                reason="Submitted",
+                update_fields=["submitted_by", "submitted_at"],
+            )
+            _enter_step(task, steps[0])
+        case Act.WITHDRAW:
+            _leave_clearance(task, State.DRAFT)
+        case Act.CLEAR:
+            following = next((s for s in steps if s.position > task.step), None)
+            if following is None:
+                _leave_clearance(task, State.FINAL)
+            else:
+                _enter_step(task, following)
+        case Act.RETURN:
+            _leave_clearance(task, State.RETURNED)
+        case Act.REOPEN:
+            _leave_clearance(task, State.DRAFT)
+
+    task.version += 1
+    save_audited(
+        task,
+        by=by,
+        reason=f"{act.value}: {from_state} -> {task.state}",
+        update_fields=["state", "step", "waiting_on", "substituted", "version"],
+    )
+    Transition.objects.create(
+        task=task,
+        submission=submission,
+        action=act.value,
+        from_state=from_state,
+        to_state=task.state,
+        step=from_step if act in (Act.CLEAR, Act.RETURN, Act.WITHDRAW) else task.step,
+        party=party,
+        substituted=was_substituted and act in (Act.CLEAR, Act.RETURN),
+        four_eyes_waived=waived,
+        comment=comment,
+        by=by,
+        at=now,
+    )
+    if rule.new_version:
+        _next_version(task, submission, by=by)
+    _notify(task, act, by=by, comment=comment)
+    _reschedule_reminders(task)
+    return task
+
+
+def _enter_step(task: Task, step: ClearanceStep) -> None:
+    task.state = State.SUBMITTED
+    task.step = step.position
+    task.waiting_on, task.substituted = _resolve_step(task, step)
+
+
+def _leave_clearance(task: Task, state: str) -> None:
+    task.state = state
+    task.step = None
+    task.waiting_on = ""
+    task.substituted = False
+
+
+# --- Who is told -------------------------------------------------------------------------------
+
+
+def drafters_of(task: Task) -> QuerySet:
+    q = Q(pk__in=[])
+    for party in task.task_type.drafters:
+        q |= Q(pk__in=policy.holders(Party(party), task.policy_where()).values("pk"))
+    return User.objects.filter(q)
+
+
+def clearers_of(task: Task) -> QuerySet:
+    if not task.waiting_on:
+        return User.objects.none()
+    return policy.holders(Party(task.waiting_on), task.policy_where())
+
+
+def _notify(task: Task, act: Act, *, by: User, comment: str) -> None:
+    url = task.get_absolute_url()
+
+    def name():
+        return str(task)
+
+    if task.state == State.SUBMITTED:
+        notification_send(
+            recipients=clearers_of(task).exclude(pk=by.pk),
+            subject=lambda: _("To clear: %(task)s") % {"task": name()},
+            body=lambda: (
+                _("%(task)s waits for your clearance (step %(step)s).")
+                % {"task": name(), "step": task.step}
+                + (f"\n\n{substitution_note(task)}" if task.substituted else "")
+            ),
+            url=url,
+        )
+    elif act == Act.RETURN:
+        notification_send(
+            recipients=drafters_of(task).exclude(pk=by.pk),
+            subject=lambda: _("Returned: %(task)s") % {"task": name()},
+            body=lambda: (
+                _("%(person)s returned it with this comment:") % {"person": by} + f"\n\n{comment}"
+            ),
+            url=url,
+        )
+    elif act == Act.REOPEN:
+        notification_send(
+            recipients=drafters_of(task).exclude(pk=by.pk),
+            subject=lambda: _("Reopened: %(task)s") % {"task": name()},
+            body=lambda: _("The Regional Platform reopened it:") + f"\n\n{comment}",
+            url=url,
+        )
+    elif task.state == State.FINAL:
+        notification_send(
+            recipients=drafters_of(task).exclude(pk=by.pk),
+            subject=lambda: _("Final: %(task)s") % {"task": name()},
+            body=lambda: _("%(task)s has been cleared and is final.") % {"task": name()},
+            url=url,
+        )
+
+
+def _reschedule_reminders(task: Task) -> None:
+    # Reminders are rows written in this transaction: they commit, or roll back, with the move.
+    from . import reminders
+
+    reminders.task_reminders_reschedule(task)
