@@ -12,7 +12,7 @@ def create_the_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('r4v', '0004_api_tokens_hashed'),
+        ('r4v', '0006_user_time_zone'),
     ]
 
     operations = [
