@@ -8,3 +8,6 @@ class R4VConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .public_cache import connect_signals
+
+        connect_signals()

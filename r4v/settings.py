@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for HTML and JSON, not for responses with a CSRF token (BREACH; see the class).
+    # After WhiteNoise, which serves static files precompressed.
+    "r4v.public_cache.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +72,9 @@ MIDDLEWARE = [
     # Attributes web changes in the audit trail; services also pass the actor explicitly,
     # so changes made by Celery and commands are attributed too.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost: serves and stores anonymous public reads (r4v/public_cache.py). The outer
+    # middleware still adds security headers, a fresh CSP nonce and the language to a hit.
+    "r4v.public_cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "r4v.urls"
@@ -98,7 +104,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections: a gunicorn sync worker serves one request at a time, so each keeps
+# one connection for CONN_MAX_AGE seconds instead of opening one per request (a third of a
+# short request's time). The health check re-opens a connection the server dropped before a
+# request uses it. Off with DEBUG: runserver opens a thread, and so a connection, per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite for a web server (the embedded default serves several threads and a worker):
     # WAL lets readers work beside the one writer; the busy timeout makes a writer wait for
@@ -258,6 +269,22 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
+# Rendered public pages and API reads (r4v/public_cache.py), apart from the lockout counts so
+# that culling pages never drops a lock. Entries are keyed by the structure version: a write
+# makes the old ones unreachable, and they expire.
+CACHES["public"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "public",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache-public"),
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    }
+)
 
 # --- Celery -------------------------------------------------------------------------------------
 # With REDIS_URL: Redis. Without it: kombu's filesystem transport, which lets a worker and beat

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
@@ -9,7 +10,11 @@ from sectors.views.public import home
 from . import forms, views
 from .api import TokenObtainView, router
 
-urlpatterns = [
+# Pages keep their language in their URL (/en/..., /es/...): a shared Spanish link opens in
+# Spanish, and a cached page is one language's. A bare path ("/platforms/") redirects to the
+# visitor's language (cookie, then browser). The API, the admin and /i18n/ have no prefix:
+# the API answers in the Accept-Language it is sent.
+urlpatterns = i18n_patterns(
     path("", home, name="home"),
     path("", include("sectors.urls")),
     path("", include("program_cycle.urls")),
@@ -51,6 +56,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    prefix_default_language=True,
+) + [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -17,12 +17,34 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from r4v.api_fields import Pagination
+from r4v.api_fields import Pagination as KitPagination
 
 from . import filters, selectors, services
 from . import serializers as s
 from .models import Country, PlatformSector
 from .policy import Action
+
+
+class Pagination(KitPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        """The kit's paging, without the COUNT query when the first page holds every row.
+
+        Most public lists (9 platforms, 17 countries, the catalogue) fit on one page, so one
+        row more than the limit tells the count; the query saved is a round trip on every read.
+        """
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        self.request = request
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        if self.offset == 0 and len(rows) <= self.limit:
+            self.count = len(rows)
+        else:
+            self.count = self.get_count(queryset)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows[: self.limit]
 
 
 def _input(serializer_class, request, **context) -> dict:
@@ -47,12 +69,29 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
     )
 
 
+class FlatList:
+    """`list` through a flat row builder (`serializers.*Rows`) instead of the serializer.
+
+    The page is read as `.values()` rows, each relation in one query for the whole page, and
+    no serializer is built per row; the serializer class still names the schema and shapes
+    single reads. The builder returns what the serializer would (test_api_lean.py).
+    """
+
+    rows: type
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*self.rows.fields))
+        return self.get_paginated_response(self.rows.build(list(page)))
+
+
 # --- Public catalogue ------------------------------------------------------------------------
 
 
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """The countries of the R4V response."""
 
+    rows = s.CountryRows
     permission_classes = [AllowAny]
     serializer_class = s.CountrySerializer
     pagination_class = Pagination
@@ -62,9 +101,10 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         return Country.objects.all()
 
 
-class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+class PlatformViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """Coordination platforms with their countries and co-lead organizations."""
 
+    rows = s.PlatformRows
     permission_classes = [AllowAny]
     serializer_class = s.PlatformSerializer
     pagination_class = Pagination
@@ -75,9 +115,10 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.platform_list()
 
 
-class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+class SectorViewSet(FlatList, viewsets.ReadOnlyModelViewSet):
     """The sector catalogue: sectors, sub-sectors and working groups."""
 
+    rows = s.SectorRows
     permission_classes = [AllowAny]
     serializer_class = s.SectorSerializer
     pagination_class = Pagination
@@ -92,11 +133,12 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlatformSectorViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FlatList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Sectors as they are active on each platform, with current co-leads, co-coordinators and
     partners. Anonymous clients see active sectors only."""
 
+    rows = s.PlatformSectorRows
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.PlatformSectorSerializer
     pagination_class = Pagination
@@ -109,13 +151,6 @@ class PlatformSectorViewSet(
         if self.action in ("deactivate", "selection_procedure"):
             return selectors.platform_sector_list_for(user, Action.MANAGE_SECTOR)
         return selectors.platform_sector_list_visible_to(user)
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None:
-            # One query for the sub-sectors of the whole page.
-            selectors.attach_sub_sectors(page)
-        return page
 
     def retrieve(self, request, *args, **kwargs):
         platform_sector = self.get_object()
@@ -203,10 +238,11 @@ class PlatformSectorViewSet(
 
 
 class OrganizationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FlatList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Organizations taking part in the response, with their type."""
 
+    rows = s.OrganizationRows
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.OrganizationSerializer
     pagination_class = Pagination

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.test import override_settings
+from django.utils import translation
 from kombu import pools
 from rest_framework.test import APIClient
 
@@ -98,11 +100,26 @@ def static_files_collected(tmp_path_factory):
         yield root
 
 
+def _language_back_to_default(**kwargs):
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def each_request_leaves_the_language_as_it_found_it():
+    # The test client runs a request in the test's own thread, and LocaleMiddleware activates
+    # the request's language there; a test's next reverse() would then build that language's
+    # URL (pages carry the language in the path). A server thread starts each request afresh.
+    request_finished.connect(_language_back_to_default, dispatch_uid="tests.language")
+    yield
+    request_finished.disconnect(dispatch_uid="tests.language")
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # Log-in lockouts and API throttles count in the shared cache (Redis, or files in var/),
-    # which outlives a test.
+    # which outlives a test; so do the public pages (r4v/public_cache.py).
     cache.clear()
+    caches["public"].clear()
 
 
 @pytest.fixture(autouse=True)

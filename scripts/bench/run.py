@@ -34,28 +34,65 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-els
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/r4v_bench")
 os.environ["DATABASE_URL"] = BENCH_DB
 
-# name -> (path, floor name). A floor is measured like any endpoint; its own floor is None.
-# Every capability adds its pages and endpoints here.
-ENDPOINTS: dict[str, tuple[str, str | None]] = {
+# name -> (path, floor name[, request headers]). A floor is measured like any endpoint; its own
+# floor is None. Every capability adds its pages and endpoints here. Anonymous public reads
+# are served from the public cache (r4v/public_cache.py); `Cache-Control: no-cache` asks for
+# a fresh render, which measures the views and serializers themselves. `If-None-Match: {etag}`
+# sends the ETag the probe received, so the server answers 304.
+FRESH = {"Cache-Control": "no-cache"}
+ENDPOINTS: dict[str, tuple] = {
     "plain Django constant": ("/bench/plain/", None),
     "DRF constant": ("/bench/drf/", "plain Django constant"),
     "hand-written platform-sectors": ("/bench/hand/platform-sectors/?limit=50", None),
     "hand-written platforms": ("/bench/hand/platforms/", None),
     "bare template platform page": ("/bench/template/platform/colombia/", None),
+    # The API lists as rendered (fresh), against the hand-written rows.
     "API platform-sectors ?limit=50": (
         "/api/v1/platform-sectors/?limit=50",
         "hand-written platform-sectors",
+        FRESH,
     ),
-    "API platforms": ("/api/v1/platforms/", "hand-written platforms"),
-    "API sectors": ("/api/v1/sectors/", "hand-written platforms"),
-    "API organizations ?limit=50": ("/api/v1/organizations/?limit=50", "hand-written platforms"),
-    "API countries": ("/api/v1/countries/", "hand-written platforms"),
-    "page home": ("/", "plain Django constant"),
-    "page platforms": ("/platforms/", "plain Django constant"),
-    "page platform Colombia": ("/platforms/colombia/", "bare template platform page"),
-    "page sector catalogue": ("/sectors/", "plain Django constant"),
-    "page sector Peru Health": ("/platforms/peru/sectors/health/", "bare template platform page"),
-    "page contact directory": ("/contacts/?platform=peru", "plain Django constant"),
+    "API platforms": ("/api/v1/platforms/", "hand-written platforms", FRESH),
+    "API sectors": ("/api/v1/sectors/", "hand-written platforms", FRESH),
+    "API organizations ?limit=50": (
+        "/api/v1/organizations/?limit=50",
+        "hand-written platforms",
+        FRESH,
+    ),
+    "API countries": ("/api/v1/countries/", "hand-written platforms", FRESH),
+    # The same reads as anonymous clients get them: from the public cache.
+    "API platform-sectors cached": ("/api/v1/platform-sectors/?limit=50", "plain Django constant"),
+    "API platforms cached": ("/api/v1/platforms/", "plain Django constant"),
+    "API platform-sectors 304": (
+        "/api/v1/platform-sectors/?limit=50",
+        "plain Django constant",
+        {"If-None-Match": "{etag}"},
+    ),
+    # Public pages: rendered (fresh) against a bare template of the same rows, and cached.
+    "page platform Colombia fresh": (
+        "/en/platforms/colombia/",
+        "bare template platform page",
+        FRESH,
+    ),
+    "page sector Peru Health fresh": (
+        "/en/platforms/peru/sectors/health/",
+        "bare template platform page",
+        FRESH,
+    ),
+    "page home cached": ("/en/", "plain Django constant"),
+    "page platforms cached": ("/en/platforms/", "plain Django constant"),
+    "page platform Colombia cached": ("/en/platforms/colombia/", "plain Django constant"),
+    "page sector catalogue cached": ("/en/sectors/", "plain Django constant"),
+    "page sector Peru Health cached": (
+        "/en/platforms/peru/sectors/health/",
+        "plain Django constant",
+    ),
+    "page contact directory cached": ("/en/contacts/?platform=peru", "plain Django constant"),
+    "page platform Colombia 304": (
+        "/en/platforms/colombia/",
+        "plain Django constant",
+        {"If-None-Match": "{etag}"},
+    ),
 }
 
 
@@ -105,19 +142,29 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def _probe(base: str, path: str) -> dict:
-    """One request: status, body bytes, queries (the harness's middleware counts them)."""
-    try:
-        response = urllib.request.urlopen(base + path, timeout=10)
-    except urllib.error.HTTPError as error:
-        response = error
-    with response:
-        body = response.read()
-        return {
-            "status": response.status,
-            "bytes": len(body),
-            "queries": int(response.headers.get("X-Bench-Queries", -1)),
-        }
+def _probe(base: str, path: str, headers: dict) -> dict:
+    """Status, body bytes, queries (the harness's middleware counts them) and the headers to
+    send under load. A cached endpoint is probed twice, so the second answer is the hit."""
+    etag = ""
+    for _attempt in range(2):
+        sent = {name: value.format(etag=etag) for name, value in headers.items()}
+        if "If-None-Match" in headers and not etag:
+            sent.pop("If-None-Match")
+        try:
+            response = urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=sent), timeout=10
+            )
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            body = response.read()
+            etag = response.headers.get("ETag", "")
+    return {
+        "status": response.status,
+        "bytes": len(body),
+        "queries": int(response.headers.get("X-Bench-Queries", -1)),
+        "headers": sent,
+    }
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -128,9 +175,10 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def _wrk(url: str, duration: int, connections: int) -> dict:
+def _wrk(url: str, duration: int, connections: int, headers: dict) -> dict:
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url],
         capture_output=True,
         text=True,
         check=True,
@@ -143,6 +191,10 @@ def _wrk(url: str, duration: int, connections: int) -> dict:
         "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+def _headers(spec: tuple) -> dict:
+    return spec[2] if len(spec) > 2 else {}
 
 
 def main() -> None:
@@ -160,7 +212,8 @@ def main() -> None:
 
     sizes = _setup_database()
     endpoints = {name: spec for name, spec in ENDPOINTS.items() if re.search(args.only, name)}
-    for _path, floor in list(endpoints.values()):
+    for spec in list(endpoints.values()):
+        floor = spec[1]
         while floor and floor not in endpoints:
             endpoints[floor] = ENDPOINTS[floor]
             floor = ENDPOINTS[floor][1]
@@ -168,21 +221,24 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = _start_gunicorn(port, args.workers)
     try:
-        probes = {name: _probe(base, path) for name, (path, _floor) in endpoints.items()}
+        probes = {name: _probe(base, spec[0], _headers(spec)) for name, spec in endpoints.items()}
         for name, probe in probes.items():
-            if probe["status"] != 200:
-                raise SystemExit(f"{name}: HTTP {probe['status']}")
+            expected = 304 if "If-None-Match" in _headers(endpoints[name]) else 200
+            if probe["status"] != expected:
+                raise SystemExit(f"{name}: HTTP {probe['status']}, expected {expected}")
         runs = {name: [] for name in endpoints}
         for round_no in range(args.rounds):
-            for name, (path, _floor) in endpoints.items():
-                runs[name].append(_wrk(base + path, args.duration, args.connections))
+            for name, spec in endpoints.items():
+                runs[name].append(
+                    _wrk(base + spec[0], args.duration, args.connections, probes[name]["headers"])
+                )
             print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     results = {}
-    for name, (path, floor) in endpoints.items():
+    for name, (path, floor, *_rest) in endpoints.items():
         rounds = runs[name]
         results[name] = {
             "path": path,
@@ -212,6 +268,13 @@ def main() -> None:
         print(
             f"{name:34} {r['rps']:8.0f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['queries']:7} "
             f"{r['bytes']:8} {r['ratio']:6.2f} {r['non_2xx']:6}  {r['floor'] or '—'}"
+        )
+    print("\n| endpoint | req/s | p50 ms | p99 ms | queries | bytes | ratio | floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"{r['queries']} | {r['bytes']:,} | {r['ratio']:.2f} | {r['floor'] or '—'} |"
         )
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,10 @@
 
 - `plain_constant`: the least a Django view can do (middleware, URL resolving, a response).
 - `DrfConstant`: the same through DRF's APIView (content negotiation, renderer, no auth).
-- `hand_*`: the rows an API list returns, written by hand with `.values()` and `JsonResponse`:
-  the limit for a list endpoint, since it does the same queries with no serializer at all.
+- `hand_*`: the rows an API list returns, field for field, written by hand with `.values()`
+  and `JsonResponse`: the limit for a list endpoint, since it does the same queries with no
+  serializer at all. (English only, and no next-selection date: the API's work on those is
+  its own.)
 - `template_platform`: a bare Django template of the rows a public platform page shows.
 """
 
@@ -62,19 +64,32 @@ def _by(rows, key):
     return grouped
 
 
+def _org(row, prefix="organization__"):
+    return {k: row[prefix + k] for k in ("id", "name", "acronym", "kind")}
+
+
+_ORG = ("organization__id", "organization__name", "organization__acronym", "organization__kind")
+
+
 def hand_platform_sectors(request):
-    """What `/api/v1/platform-sectors/?limit=50` returns, in 4 queries and no serializer."""
-    limit = min(int(request.GET.get("limit", 50)), 200)
+    """What `/api/v1/platform-sectors/?limit=50` returns, field for field, with `.values()`
+    and no serializer: the count, the page, and one query per relation."""
+    limit = min(int(request.GET.get("limit", 50)), 500)
     offset = int(request.GET.get("offset", 0))
     active = PlatformSector.objects.filter(is_active=True)
     count = active.count()
     rows = list(
-        active.order_by("platform__kind", "platform__name_en", "sector__position").values(
+        active.order_by("platform__code", "sector__position").values(
             "id",
+            "platform_id",
+            "sector_id",
             "platform__code",
+            "platform__kind",
             "platform__name_en",
             "sector__code",
+            "sector__kind",
             "sector__name_en",
+            "sector__parent__code",
             "is_active",
             "purpose",
             "selection_procedure",
@@ -86,16 +101,7 @@ def hand_platform_sectors(request):
     co_leads = _by(
         CoLeadDesignation.objects.current()
         .filter(platform_sector_id__in=ids)
-        .values(
-            "platform_sector_id",
-            "id",
-            "organization_id",
-            "organization__name",
-            "organization__acronym",
-            "organization__kind",
-            "term_start",
-            "term_end",
-        ),
+        .values("platform_sector_id", "id", *_ORG, "term_start", "term_end"),
         "platform_sector_id",
     )
     coordinators = _by(
@@ -105,7 +111,10 @@ def hand_platform_sectors(request):
             "co_lead__platform_sector_id",
             "id",
             "person__full_name",
+            "co_lead__organization__id",
             "co_lead__organization__name",
+            "co_lead__organization__acronym",
+            "co_lead__organization__kind",
             "contact_email",
             "contact_phone",
             "term_start",
@@ -115,26 +124,103 @@ def hand_platform_sectors(request):
     )
     partners = _by(
         PartnerMembership.objects.filter(platform_sector_id__in=ids, left_on__isnull=True).values(
-            "platform_sector_id", "id", "organization__name", "joined_on"
+            "platform_sector_id", "id", *_ORG, "joined_on"
         ),
         "platform_sector_id",
     )
+    children = defaultdict(list)
+    for child in PlatformSector.objects.filter(
+        is_active=True,
+        platform_id__in={row["platform_id"] for row in rows},
+        sector__parent_id__in={row["sector_id"] for row in rows},
+    ).values("id", "platform_id", "sector__parent_id", "sector__code", "sector__name_en"):
+        children[(child["platform_id"], child["sector__parent_id"])].append(
+            {"id": child["id"], "code": child["sector__code"], "name": child["sector__name_en"]}
+        )
+    results = []
     for row in rows:
-        row["co_leads"] = co_leads[row["id"]]
-        row["co_coordinators"] = coordinators[row["id"]]
-        row["partners"] = partners[row["id"]]
-    return JsonResponse({"count": count, "results": rows})
+        results.append(
+            {
+                "id": row["id"],
+                "platform": {
+                    "code": row["platform__code"],
+                    "kind": row["platform__kind"],
+                    "name": row["platform__name_en"],
+                },
+                "sector": {
+                    "code": row["sector__code"],
+                    "kind": row["sector__kind"],
+                    "name": row["sector__name_en"],
+                    "parent": row["sector__parent__code"],
+                },
+                "title": f"{row['sector__name_en']} · {row['platform__name_en']}",
+                "is_active": row["is_active"],
+                "purpose": row["purpose"],
+                "page_url": f"/en/platforms/{row['platform__code']}/sectors/{row['sector__code']}/",
+                "co_leads": [
+                    {
+                        "id": lead["id"],
+                        "organization": _org(lead),
+                        "term_start": lead["term_start"],
+                        "term_end": lead["term_end"],
+                    }
+                    for lead in co_leads[row["id"]]
+                ],
+                "co_coordinators": [
+                    {
+                        "id": c["id"],
+                        "full_name": c["person__full_name"],
+                        "organization": _org(c, "co_lead__organization__"),
+                        "contact_email": c["contact_email"],
+                        "contact_phone": c["contact_phone"],
+                        "term_start": c["term_start"],
+                        "term_end": c["term_end"],
+                    }
+                    for c in coordinators[row["id"]]
+                ],
+                "partners": [
+                    {"id": p["id"], "organization": _org(p), "joined_on": p["joined_on"]}
+                    for p in partners[row["id"]]
+                ],
+                "sub_sectors": children[(row["platform_id"], row["sector_id"])],
+                "selection_procedure": {
+                    "procedure": row["selection_procedure"],
+                    "interval_months": row["selection_interval_months"],
+                    "last_selection_on": row["last_selection_on"],
+                    "next_selection_on": None,
+                },
+            }
+        )
+    return JsonResponse({"count": count, "next": None, "previous": None, "results": results})
 
 
 def hand_platforms(request):
+    """What `/api/v1/platforms/` returns: the platforms, their countries and co-leads."""
     rows = list(Platform.objects.values("id", "code", "kind", "name_en", "name_es"))
     countries = _by(
-        Platform.countries.through.objects.values("platform_id", "country__iso_code"),
+        Platform.countries.through.objects.values(
+            "platform_id", "country__iso_code", "country__name_en"
+        ),
         "platform_id",
     )
-    for row in rows:
-        row["countries"] = [c["country__iso_code"] for c in countries[row["id"]]]
-    return JsonResponse({"count": len(rows), "results": rows})
+    co_leads = _by(Platform.co_leads.through.objects.values("platform_id", *_ORG), "platform_id")
+    results = [
+        {
+            "code": row["code"],
+            "kind": row["kind"],
+            "name": row["name_en"],
+            "name_en": row["name_en"],
+            "name_es": row["name_es"],
+            "countries": [
+                {"iso_code": c["country__iso_code"], "name": c["country__name_en"]}
+                for c in countries[row["id"]]
+            ],
+            "co_leads": [_org(o) for o in co_leads[row["id"]]],
+            "page_url": f"/en/platforms/{row['code']}/",
+        }
+        for row in rows
+    ]
+    return JsonResponse({"count": len(rows), "next": None, "previous": None, "results": results})
 
 
 def template_platform(request, code):

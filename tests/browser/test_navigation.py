@@ -2,12 +2,20 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Page, expect
+
+from .conftest import url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def walk(page: Page, *, platform: str, sector: str) -> None:
+def walk(page: Page, *, platform: str, sector: str, language: str = "en") -> None:
+    with translation.override(language):  # pages carry their language in the URL
+        _walk(page, platform=platform, sector=sector)
+
+
+def _walk(page: Page, *, platform: str, sector: str) -> None:
     """Home -> platform list -> a platform -> its sector -> back to the platform -> home.
 
     Interface words are found by their link target, so the walk reads the same before and after
@@ -46,13 +54,13 @@ def test_a_visitor_walks_from_home_to_a_sector_and_back_in_english_then_spanish(
     expect(page.locator("main")).to_contain_text("Regional sectors")
 
     # when: the visitor switches to Spanish with the switcher
-    page.locator("#language-form button[value=es]").click()
+    page.locator("#language-form a[hreflang=es]").click()
     # then: the same page, now in Spanish, and the same walk with the Spanish catalogue names
-    expect(page).to_have_url(reverse("home"))
+    expect(page).to_have_url(url("es", "home"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("main")).to_contain_text("Plataforma Regional")
     expect(page.locator("main")).to_contain_text("Protección de la Niñez")
-    walk(page, platform="Plataforma Regional", sector="Salud")
+    walk(page, platform="Plataforma Regional", sector="Salud", language="es")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     # No CSP violation, no missing file, on any page of the walk.
     assert page.console_errors == []

@@ -24,13 +24,11 @@ def test_the_language_switcher_is_one_tap_away_on_a_phone_without_opening_the_me
     page.goto(url("en", "sectors:platform-list"))
     expect(page.locator("#main-nav")).to_be_hidden()
     # when
-    page.locator("#language-form button[value=es]").tap()
+    page.locator("#language-form a[hreflang=es]").tap()
     # then: the same page, in Spanish, and the menu was never opened
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page).to_have_url(url("es", "sectors:platform-list"))
-    expect(page.locator("#language-form button[value=es]")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(page.locator("#language-form a[hreflang=es]")).to_have_attribute("aria-current", "true")
     expect(page.locator(".navbar-toggler")).to_have_attribute("aria-expanded", "false")
 
 

@@ -88,7 +88,7 @@ def gunicorn(world):
     deadline = time.monotonic() + 30
     while True:
         try:
-            _get(base + "/sectors/")
+            _get(base + "/en/sectors/")
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
@@ -103,7 +103,7 @@ def gunicorn(world):
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_pages_static_files_and_the_api_with_debug_off(gunicorn):
     # when
-    home = _get(gunicorn + "/")
+    home = _get(gunicorn + "/en/")
     html = home.read().decode()
     # then: the page, with its security headers
     assert home.status == 200
@@ -117,22 +117,22 @@ def test_gunicorn_serves_pages_static_files_and_the_api_with_debug_off(gunicorn)
     assert "immutable" in css.headers["Cache-Control"]
     # the public API, and a management page that asks for a login
     assert _get(gunicorn + "/api/v1/platforms/").status == 200
-    manage = _get(gunicorn + "/manage/")
+    manage = _get(gunicorn + "/en/manage/")
     assert manage.status == 302
-    assert manage.headers["Location"].startswith("/accounts/login/")
+    assert manage.headers["Location"].startswith("/en/accounts/login/")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_behind_the_tls_proxy_plain_http_is_redirected_to_https(gunicorn):
     # when: a request that reached the proxy over plain HTTP (it forwards no https claim)
-    response = _get(gunicorn + "/sectors/", via_tls_proxy=False)
+    response = _get(gunicorn + "/en/sectors/", via_tls_proxy=False)
     # then
     assert response.status == 301
-    assert response.headers["Location"] == "https://127.0.0.1:{}/sectors/".format(
+    assert response.headers["Location"] == "https://127.0.0.1:{}/en/sectors/".format(
         gunicorn.rsplit(":", 1)[1]
     )
     # and over HTTPS the browser is told to stay on it for a year
-    secure = _get(gunicorn + "/sectors/")
+    secure = _get(gunicorn + "/en/sectors/")
     assert secure.status == 200
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 

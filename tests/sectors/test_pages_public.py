@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
 
 from sectors.models import Organization, Platform, Sector
 
@@ -45,7 +45,8 @@ def page_urls(world) -> dict[str, str]:
 
 
 def get(client, url, language="en"):
-    return client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    # Pages carry their language in the URL (/en/, /es/).
+    return client.get(translate_url(url, language), HTTP_ACCEPT_LANGUAGE=language)
 
 
 # --- Every page, both languages -----------------------------------------------------------------
@@ -87,28 +88,44 @@ def test_english_visitor_sees_catalogue_names_in_english(client, world):
     assert "Salud" not in catalogue
 
 
-def test_the_language_cookie_chooses_spanish(client, world):
+def test_the_language_cookie_chooses_spanish_for_a_path_without_a_language(client, world):
     # given
     client.cookies["django_language"] = "es"
     # when
-    response = client.get(reverse("sectors:sector-list"))
+    response = client.get("/sectors/", follow=True)
     # then
+    assert response.redirect_chain == [("/es/sectors/", 302)]
     assert '<html lang="es">' in response.text
     assert "Protección de la Niñez" in response.text
 
 
-def test_language_switcher_returns_to_the_same_page_in_the_chosen_language(client, world):
-    # given
-    url = world.regional_health.get_absolute_url()
-    assert 'action="/i18n/setlang/"' in client.get(url).text
+def test_a_shared_spanish_link_opens_in_spanish_whatever_the_browser_asks(client, world):
+    # given: a visitor whose browser prefers English opens a link someone shared
+    with translation.override("es"):
+        url = world.regional_health.get_absolute_url()
     # when
-    response = client.post(reverse("set_language"), {"language": "es", "next": url})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
     # then
-    assert response.status_code == 302
-    assert response["Location"] == url
-    page = client.get(url).text
+    assert url.startswith("/es/")
     assert '<html lang="es">' in page
     assert '<h1 class="h2 mb-0">Salud</h1>' in page
+
+
+def test_language_switcher_links_to_the_same_page_in_each_language(client, world):
+    # given
+    url = world.regional_health.get_absolute_url()
+    with translation.override("es"):
+        spanish = world.regional_health.get_absolute_url()
+    # when
+    page = client.get(url).text
+    # then: links, not a form with a CSRF token (the page is served from the public cache)
+    assert f'<a href="{spanish}" hreflang="es" lang="es"' in page
+    assert "csrfmiddlewaretoken" not in page and "/i18n/setlang/" not in page
+    assert f'<link rel="alternate" hreflang="es" href="http://testserver{spanish}">' in page
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{url}">' in page
+    default = url.removeprefix("/en")
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{default}">' in page
+    assert '<h1 class="h2 mb-0">Salud</h1>' in client.get(spanish).text
 
 
 # --- Not found --------------------------------------------------------------------------------
@@ -127,7 +144,7 @@ def test_language_switcher_returns_to_the_same_page_in_the_chosen_language(clien
 )
 def test_unknown_pages_answer_404_with_the_site_template(client, world, url):
     # when
-    response = client.get(url)
+    response = client.get("/en" + url)
     # then
     assert response.status_code == 404
     assert "Page not found" in response.text
@@ -453,7 +470,8 @@ def _grow(world, *, size: int, tag: str) -> None:
 
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        # Rendered afresh, not from the public cache: this counts the page's own queries.
+        response = client.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert response.status_code == 200, url
     return len(queries)
 

@@ -1,0 +1,299 @@
+"""Public reads from a cache: anonymous pages and API reads, keyed by the structure version.
+
+Donors open the public pages from slow connections and scripts pull the sector data again and
+again; both read a structure that changes a few times a day. So a public read is rendered once
+per structure version and language, and served from the cache (`CACHES["public"]`: Redis, or
+files in var/ on the embedded default) until the next write.
+
+- The version is one row (`r4v.ContentVersion`), bumped by every write inside the writer's
+  transaction (`content_changed`, called by `save_audited` and by the signals below), so a
+  change shows on the next request and a rolled-back write changes nothing. Every public read
+  costs one query for it, read from the database rather than the cache, for the same reason.
+- Only requests that cannot be personal are served or stored: GET, no session cookie, no
+  messages cookie, no `Authorization` header, a view named in `PUBLIC_VIEWS`. A logged-in
+  user always carries a session cookie, so is never served a cached page.
+- A response is stored only if it is a 200 that set no cookie, used no CSRF token (a cached
+  page would carry another visitor's token), touched no session and is not marked private.
+- A page's CSP nonce is not frozen into the cache: it is stored as a placeholder and every
+  response served from the cache gets a fresh nonce, which the CSP middleware then sends.
+- A request with `Cache-Control: no-cache` is rendered afresh and not stored.
+- Public responses carry an ETag and Last-Modified from the version (304 when unchanged) and
+  `Cache-Control: private, no-cache`: browsers revalidate, shared proxies store nothing.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+CACHE_ALIAS = "public"
+# Old versions are never read again; they only wait to expire.
+TIMEOUT = 6 * 60 * 60
+_NONCE_PLACEHOLDER = b"\x00r4v-csp-nonce\x00"
+
+# URL names of the reads anyone may see; every other view is left alone.
+PUBLIC_VIEWS = frozenset(
+    {
+        # Pages
+        "home",
+        "sectors:platform-list",
+        "sectors:platform-detail",
+        "sectors:sector-list",
+        "sectors:sector-page",
+        "sectors:organization-detail",
+        "sectors:contact-directory",
+        # API reads (DRF router names; writes are POST/PATCH and never cached)
+        "api-root",
+        "country-list",
+        "country-detail",
+        "platform-list",
+        "platform-detail",
+        "sector-list",
+        "sector-detail",
+        "platform-sector-list",
+        "platform-sector-detail",
+        "organization-list",
+        "organization-detail",
+    }
+)
+# Writes to these apps' models change what public reads show (history rows included: they
+# are written in the same transaction, so they bump nothing new).
+_STRUCTURE_APPS = frozenset({"sectors", "program_cycle", "meetings", "reports"})
+# The user fields public reads show (a co-coordinator's name); a log-in's `last_login` is not.
+_PUBLIC_USER_FIELDS = frozenset({"full_name", "is_active"})
+
+
+# --- The structure version --------------------------------------------------------------------
+
+
+def content_changed() -> None:
+    """Bump the structure version, inside the caller's transaction.
+
+    The row is locked until the writer's transaction ends, so writes to the structure queue on
+    it: they are a few a day, and `save_audited` and `locked` bump before touching any other
+    row, so every writer takes this lock first and two writers cannot deadlock on it.
+    """
+    from .models import ContentVersion
+
+    now = timezone.now()
+    updated = ContentVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
+    if not updated:
+        # A database emptied by a test flush or restored without the migration's row.
+        with transaction.atomic():
+            ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
+def content_version() -> tuple[int, datetime.datetime]:
+    """The structure version and when it changed: one indexed row, read on every public read.
+
+    Plain SQL: the ORM would compile the same statement on every request, which costs more
+    than the query itself on a cache hit.
+    """
+    from .models import ContentVersion
+
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL.format(table=ContentVersion._meta.db_table))
+        row = cursor.fetchone()
+    if row is None:
+        return 0, _EPOCH
+    version, changed_at = row
+    if isinstance(changed_at, str):  # SQLite returns the text it stored
+        changed_at = datetime.datetime.fromisoformat(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return version, changed_at
+
+
+_VERSION_SQL = "SELECT version, changed_at FROM {table} WHERE id = 1"
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _from_a_migration(sender) -> bool:
+    # Data migrations save through historical models, maybe before this table exists.
+    return sender.__module__ == "__fake__"
+
+
+def _on_save(sender, update_fields=None, **kwargs):
+    if _from_a_migration(sender):
+        return
+    if sender._meta.app_label in _STRUCTURE_APPS:
+        content_changed()
+    elif sender is _user_model() and (
+        update_fields is None or _PUBLIC_USER_FIELDS & set(update_fields)
+    ):
+        content_changed()
+
+
+def _on_delete(sender, **kwargs):
+    if _from_a_migration(sender):
+        return
+    if sender._meta.app_label in _STRUCTURE_APPS or sender is _user_model():
+        content_changed()
+
+
+def _on_m2m(sender, action, **kwargs):
+    # A platform's countries and co-leads are many-to-many: `.add()` saves nothing.
+    if action in ("post_add", "post_remove", "post_clear") and not _from_a_migration(sender):
+        content_changed()
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def connect_signals() -> None:
+    """Writes that do not pass through `save_audited` (the admin, factories, m2m `.add()`)."""
+    post_save.connect(_on_save, dispatch_uid="r4v.public_cache.save")
+    post_delete.connect(_on_delete, dispatch_uid="r4v.public_cache.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="r4v.public_cache.m2m")
+
+
+# --- The middleware ---------------------------------------------------------------------------
+
+
+def _may_be_personal(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+class PublicCacheMiddleware:
+    """Serve and store public reads; the innermost middleware, so it sees the view's response
+    before the outer ones add cookies, CSP and frame headers, which they add to a cached
+    response all the same."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[CACHE_ALIAS]
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "_public_cache", None)
+        if state is None:
+            return response
+        key, etag, last_modified, served = state
+        if response.status_code not in (200, 304):
+            return response
+        if not served and self._storable(request, response):
+            self._store(request, response, key)
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = last_modified
+        response.headers["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "GET" or _may_be_personal(request):
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name not in PUBLIC_VIEWS:
+            return None
+        version, changed_at = content_version()
+        parts = "\n".join(
+            [
+                request.scheme,
+                request.get_host(),
+                request.get_full_path(),
+                translation.get_language() or "",
+                request.META.get("HTTP_ACCEPT", ""),
+                request.META.get("HTTP_HX_REQUEST", ""),
+            ]
+        )
+        digest = hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+        stamp = f"{version}.{int(changed_at.timestamp() * 1_000_000):x}"
+        key = f"page:{stamp}:{digest}"
+        etag = f'W/"{stamp}.{digest}"'
+        last_modified = http_date(changed_at.timestamp())
+        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if conditional is not None:
+            request._public_cache = (key, etag, last_modified, True)
+            return conditional
+        if "no-cache" in request.META.get("HTTP_CACHE_CONTROL", ""):
+            # Asked for a fresh render (a hard reload, the load harness): render it, and leave
+            # the cache as it was.
+            request._public_cache = (key, etag, last_modified, True)
+            return None
+        hit = self.cache.get(key)
+        request._public_cache = (key, etag, last_modified, hit is not None)
+        return None if hit is None else self._rebuild(request, hit)
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not (session is not None and session.modified)
+            and not (user is not None and user.is_authenticated)
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    def _store(self, request, response, key: str) -> None:
+        content = response.content
+        nonce = getattr(request, "_csp_nonce", None)
+        uses_nonce = bool(nonce)
+        if uses_nonce:
+            content = content.replace(str(nonce).encode(), _NONCE_PLACEHOLDER)
+        headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in ("set-cookie", "content-length")
+        ]
+        self.cache.set(
+            key,
+            {
+                "status": response.status_code,
+                "content": content,
+                "headers": headers,
+                "nonce": uses_nonce,
+            },
+            TIMEOUT,
+        )
+
+    @staticmethod
+    def _rebuild(request, hit: dict) -> HttpResponse:
+        content = hit["content"]
+        if hit["nonce"]:
+            # A fresh nonce, evaluated here, which the CSP middleware then puts in the header.
+            content = content.replace(_NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
+        response = HttpResponse(content, status=hit["status"])
+        for name, value in hit["headers"]:
+            response.headers[name] = value
+        return response
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip for HTML and JSON, except responses that carry a CSRF token.
+
+    BREACH recovers a secret from a compressed response's length when the attacker can also
+    put text of their own into it. Public reads hold no secret (their cached form holds no
+    token, by the rule above), so they are compressed; a page that rendered a CSRF token (a
+    form: the log-in, every management page) is sent as it is. Django masks the token anew on
+    every response and GZipMiddleware pads each response with random bytes, which would mostly
+    defeat the attack anyway; leaving those pages uncompressed costs little, as they are few
+    and small.
+    """
+
+    def process_response(self, request, response):
+        # A response that used the token renews the CSRF cookie (django.middleware.csrf).
+        if settings.CSRF_COOKIE_NAME in response.cookies:
+            return response
+        return super().process_response(request, response)
