@@ -4,10 +4,13 @@ Every list is built with a fixed number of queries whatever its length (prefetch
 tests assert those counts.
 """
 
+import dataclasses
+import datetime
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from . import policy
 from .models import (
@@ -49,8 +52,65 @@ def current_co_coordinators() -> QuerySet[CoCoordinatorDesignation]:
     return CoCoordinatorDesignation.objects.current().select_related("person")
 
 
-def platform_sector_public() -> QuerySet[PlatformSector]:
-    """Active sectors with what the public page shows: current co-leads, co-coordinators, partners."""
+@dataclasses.dataclass(frozen=True)
+class TermStatus:
+    """Where a designation stands today: the one answer every page shows ("starts on …",
+    "current", "ends on …", "ended on …")."""
+
+    UPCOMING = "upcoming"
+    CURRENT = "current"
+    ENDING = "ending"
+    ENDED = "ended"
+
+    code: str
+    on: datetime.date | None = None
+
+
+def term_status(designation, *, today: datetime.date | None = None) -> TermStatus:
+    """The status of a co-lead or co-coordinator designation, by the same rule as
+    `DesignationQuerySet.current`: in force from `term_start` until the day before `ended_on`."""
+    today = today or timezone.localdate()
+    if designation.ended_on is not None and designation.ended_on <= today:
+        return TermStatus(TermStatus.ENDED, designation.ended_on)
+    if designation.term_start > today:
+        return TermStatus(TermStatus.UPCOMING, designation.term_start)
+    if designation.ended_on is not None:
+        return TermStatus(TermStatus.ENDING, designation.ended_on)
+    return TermStatus(TermStatus.CURRENT)
+
+
+def with_term_status(designations):
+    """Set `.term_status` on each designation (no query) and return them as a list."""
+    today = timezone.localdate()
+    designations = list(designations)
+    for designation in designations:
+        designation.term_status = term_status(designation, today=today)
+    return designations
+
+
+def sector_page_co_coordinators(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
+    """The co-coordinators a sector page lists: in force or about to start, with `.term_status`.
+
+    Reads what `platform_sector_public(upcoming=True)` prefetched; no query.
+    """
+    return with_term_status(
+        designation
+        for co_lead in ps.current_co_leads
+        for designation in co_lead.co_coordinators.all()
+    )
+
+
+def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector]:
+    """Active sectors with what the public page shows: current co-leads, co-coordinators, partners.
+
+    `upcoming=True` also loads the co-coordinators whose term has not started yet, for the
+    pages that show them as "starts on …" (the API and lists show only those in force).
+    """
+    co_coordinators = (
+        CoCoordinatorDesignation.objects.not_ended().select_related("person")
+        if upcoming
+        else current_co_coordinators()
+    )
     return (
         PlatformSector.objects.filter(is_active=True)
         .select_related("platform", "sector", "sector__parent")
@@ -59,7 +119,7 @@ def platform_sector_public() -> QuerySet[PlatformSector]:
                 "co_leads",
                 queryset=CoLeadDesignation.objects.current()
                 .select_related("organization")
-                .prefetch_related(Prefetch("co_coordinators", queryset=current_co_coordinators())),
+                .prefetch_related(Prefetch("co_coordinators", queryset=co_coordinators)),
                 to_attr="current_co_leads",
             ),
             Prefetch(
@@ -89,7 +149,7 @@ def attach_sub_sectors(platform_sectors: list[PlatformSector]) -> list[PlatformS
 
 def platform_sector_get_public(*, platform_code: str, sector_code: str) -> PlatformSector:
     ps = (
-        platform_sector_public()
+        platform_sector_public(upcoming=True)
         .filter(platform__code=platform_code, sector__code=sector_code)
         .first()
     )

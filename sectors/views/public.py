@@ -173,11 +173,7 @@ def sector_page(request, platform: str, sector: str):
             .select_related("platform", "sector")
             .first()
         )
-    co_coordinators = [
-        designation
-        for co_lead in ps.current_co_leads
-        for designation in co_lead.co_coordinators.all()
-    ]
+    co_coordinators = selectors.sector_page_co_coordinators(ps)
     return render(
         request,
         "sectors/public/sector_page.html",
