@@ -100,6 +100,27 @@ def sector_page_co_coordinators(ps: PlatformSector) -> list[CoCoordinatorDesigna
     )
 
 
+def regional_co_coordinators_for(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
+    """The current co-coordinators of the same sector on the Regional Platform: whom a visitor
+    of a national or sub-regional sector with nobody designated can reach instead. One query."""
+    if ps.platform.is_regional:
+        return []
+    return list(
+        current_co_coordinators()
+        .filter(
+            co_lead__in=CoLeadDesignation.objects.current(),
+            co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL,
+            co_lead__platform_sector__sector_id=ps.sector_id,
+            co_lead__platform_sector__is_active=True,
+        )
+        .select_related(
+            "co_lead__organization",
+            "co_lead__platform_sector__platform",
+            "co_lead__platform_sector__sector",
+        )
+    )
+
+
 def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector]:
     """Active sectors with what the public page shows: current co-leads, co-coordinators, partners.
 

@@ -180,3 +180,20 @@ class PartnerForm(BootstrapForm):
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
     joined_on = _date_field(_("Joined on"), required=False, help_text=_("Today if left empty."))
+
+
+class PlatformContactsForm(BootstrapForm):
+    """The platform's own coordination contacts, shown where a sector has nobody designated."""
+
+    # Posted to the platform set-up page beside the sector toggles; this names the form.
+    FORM_NAME = "contacts"
+
+    local_name = forms.CharField(
+        label=_("Local name"),
+        required=False,
+        max_length=120,
+        help_text=_("How the platform is known in its country, such as GIFMM or GTRM."),
+    )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Coordination contact e-mail"), required=False)
+    reason = _reason_field()

@@ -141,6 +141,30 @@ def platform_sector_deactivate(
 
 
 @transaction.atomic
+def platform_contacts_update(
+    *,
+    platform: Platform,
+    by: User,
+    local_name: str,
+    website: str,
+    contact_email: str,
+    reason: str = "",
+) -> Platform:
+    """The platform's published coordination contacts, edited by its own team."""
+    policy.require(by, Action.MANAGE_SECTOR, platform)
+    platform = locked(Platform, platform.pk)
+    platform.local_name = local_name.strip()
+    platform.website = website.strip()
+    platform.contact_email = contact_email.strip()
+    return save_audited(
+        platform,
+        by=by,
+        reason=reason or N_("Platform contacts updated"),
+        update_fields=["local_name", "website", "contact_email"],
+    )
+
+
+@transaction.atomic
 def platform_sector_update_page(
     *, platform_sector: PlatformSector, by: User, purpose: str, reason: str = ""
 ) -> PlatformSector:

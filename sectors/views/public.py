@@ -174,6 +174,12 @@ def sector_page(request, platform: str, sector: str):
             .first()
         )
     co_coordinators = selectors.sector_page_co_coordinators(ps)
+    # A visitor can always reach someone: with no co-lead or co-coordinator in force, the page
+    # names the platform's own coordination contacts and the regional sector's co-coordinators.
+    nobody_designated = not ps.current_co_leads or not any(
+        d.term_status.code != selectors.TermStatus.UPCOMING for d in co_coordinators
+    )
+    regional_contacts = selectors.regional_co_coordinators_for(ps) if nobody_designated else []
     return render(
         request,
         "sectors/public/sector_page.html",
@@ -182,6 +188,8 @@ def sector_page(request, platform: str, sector: str):
             "parent": parent,
             "co_leads": ps.current_co_leads,
             "co_coordinators": co_coordinators,
+            "nobody_designated": nobody_designated,
+            "regional_contacts": regional_contacts,
             "partners": ps.current_partners,
             "sub_sectors": ps.active_sub_sectors,
             "can_manage": policy.can(request.user, Action.EDIT_SECTOR_PAGE, ps)

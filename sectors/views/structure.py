@@ -37,6 +37,7 @@ from ..forms.structure import (
     OrganizationFilterForm,
     OrganizationForm,
     PartnerForm,
+    PlatformContactsForm,
     RoleGrantForm,
     SectorPageForm,
     SectorToggleForm,
@@ -48,6 +49,7 @@ from ..models import (
     CoLeadDesignation,
     Organization,
     PartnerMembership,
+    Platform,
     PlatformSector,
     RoleAssignment,
     Sector,
@@ -73,6 +75,7 @@ def _require(request, action: Action) -> None:
 
 HISTORY_MODELS = {
     "organization": Organization,
+    "platform": Platform,
     "platformsector": PlatformSector,
     "colead": CoLeadDesignation,
     "cocoordinator": CoCoordinatorDesignation,
@@ -135,6 +138,8 @@ def _manage_url(record) -> str | None:
     match record:
         case Organization():
             return reverse("sectors:organization-edit", kwargs={"pk": record.pk})
+        case Platform():
+            return reverse("sectors:platform-manage", kwargs={"code": record.code})
         case PlatformSector():
             return reverse("sectors:sector-manage", kwargs={"pk": record.pk})
         case CoLeadDesignation() | PartnerMembership():
@@ -323,9 +328,25 @@ def platform_manage(request, code: str):
     platform = selectors.platform_get(code=code)
     if not policy.can(request.user, Action.MANAGE_SECTOR, platform):
         raise Http404
+    contacts_form = PlatformContactsForm(
+        initial={f: getattr(platform, f) for f in ("local_name", "website", "contact_email")}
+    )
     if request.method == "POST":
-        _toggle_sector(request, platform)
-        return redirect("sectors:platform-manage", code=platform.code)
+        if request.POST.get("form") != PlatformContactsForm.FORM_NAME:
+            _toggle_sector(request, platform)
+            return redirect("sectors:platform-manage", code=platform.code)
+        contacts_form = PlatformContactsForm(request.POST)
+        if contacts_form.is_valid():
+            data = contacts_form.cleaned_data
+            done = form_service_call(
+                contacts_form,
+                lambda: services.structure.platform_contacts_update(
+                    platform=platform, by=request.user, **data
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The platform's contacts were saved."))
+                return redirect("sectors:platform-manage", code=platform.code)
     on_platform = {
         ps.sector_id: ps
         for ps in platform.platform_sectors.annotate(
@@ -338,7 +359,13 @@ def platform_manage(request, code: str):
     return render(
         request,
         "sectors/manage/platform_manage.html",
-        {"platform": platform, "catalogue": catalogue},
+        {
+            "platform": platform,
+            "catalogue": catalogue,
+            "contacts_form": contacts_form,
+            "form_name": PlatformContactsForm.FORM_NAME,
+            "can_view_history": policy.can(request.user, Action.VIEW_HISTORY),
+        },
     )
 
 
@@ -470,6 +497,10 @@ def sector_manage(request, pk: int):
         )
         .order_by(F("ended_on").desc(nulls_first=True), "-term_start", "organization__name")
     )
+    # The same status as the public page shows ("starts on …" rather than "Current").
+    selectors.with_term_status(co_leads)
+    for co_lead in co_leads:
+        selectors.with_term_status(co_lead.all_co_coordinators)
     partners = list(
         ps.partners.select_related("organization").order_by(
             F("left_on").desc(nulls_first=True), "organization__name"
