@@ -8,7 +8,8 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -281,3 +282,67 @@ def change_notice_get_for(user, *, pk: int) -> ChangeNotice:
     if notice is None:
         raise Http404
     return notice
+
+
+# --- When a public page's content last changed ----------------------------------------------
+
+
+def _newest_change(histories: list[QuerySet]) -> datetime.datetime | None:
+    """The newest `history_date` among several history querysets, in one query.
+
+    PostgreSQL's GREATEST skips NULLs, so a source with no rows does not hide the others.
+    """
+    newest = [Subquery(h.order_by("-history_date").values("history_date")[:1]) for h in histories]
+    expression = Greatest(*newest) if len(newest) > 1 else newest[0]
+    # One row to hang the expression on: the first source's model table holds at least the
+    # row being shown (or nothing, and the page shows no date).
+    anchor = histories[0].model._default_manager.order_by().annotate(newest=expression)
+    return anchor.values_list("newest", flat=True).first()
+
+
+def platform_sector_last_changed(ps: PlatformSector) -> datetime.datetime | None:
+    """The sector page's content: its set-up, catalogue entry, designations and partners."""
+    return _newest_change(
+        [
+            PlatformSector.history.filter(id=ps.pk),
+            Sector.history.filter(id=ps.sector_id),
+            CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
+            CoCoordinatorDesignation.history.filter(
+                co_lead_id__in=CoLeadDesignation.objects.filter(platform_sector_id=ps.pk).values(
+                    "pk"
+                )
+            ),
+            PartnerMembership.history.filter(platform_sector_id=ps.pk),
+        ]
+    )
+
+
+def platform_last_changed(platform: Platform) -> datetime.datetime | None:
+    return _newest_change(
+        [
+            Platform.history.filter(id=platform.pk),
+            PlatformSector.history.filter(platform_id=platform.pk),
+            CoLeadDesignation.history.filter(
+                platform_sector_id__in=PlatformSector.objects.filter(
+                    platform_id=platform.pk
+                ).values("pk")
+            ),
+        ]
+    )
+
+
+def organization_last_changed(organization: Organization) -> datetime.datetime | None:
+    return _newest_change(
+        [
+            Organization.history.filter(id=organization.pk),
+            CoLeadDesignation.history.filter(organization_id=organization.pk),
+            PartnerMembership.history.filter(organization_id=organization.pk),
+        ]
+    )
+
+
+def catalogue_last_changed() -> datetime.datetime | None:
+    """The platform list and the sector catalogue: platforms, sectors and where they are active."""
+    return _newest_change(
+        [Platform.history.all(), Sector.history.all(), PlatformSector.history.all()]
+    )
