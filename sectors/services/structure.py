@@ -391,7 +391,9 @@ def partner_add(
 
 
 @transaction.atomic
-def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> PartnerMembership:
+def partner_remove(
+    *, membership: PartnerMembership, by: User, left_on=None, reason: str = ""
+) -> PartnerMembership:
     policy.require(by, Action.EDIT_SECTOR_PAGE, membership.platform_sector)
     membership = locked(PartnerMembership.objects.select_related("organization"), membership.pk)
     if membership.left_on is not None:
@@ -399,4 +401,6 @@ def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> 
     membership.left_on = left_on or timezone.localdate()
     if membership.left_on < membership.joined_on:
         raise ValidationError({"left_on": _("An organization cannot leave before it joined.")})
-    return save_audited(membership, by=by, reason=N_("Partner left"), update_fields=["left_on"])
+    return save_audited(
+        membership, by=by, reason=reason or N_("Partner left"), update_fields=["left_on"]
+    )

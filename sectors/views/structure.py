@@ -32,6 +32,7 @@ from .. import policy, selectors, services
 from ..forms.structure import (
     CoCoordinatorForm,
     CoLeadForm,
+    ConfirmForm,
     EndDesignationForm,
     OrganizationEditForm,
     OrganizationFilterForm,
@@ -186,6 +187,26 @@ def history(request, model: str, pk: int):
     )
 
 
+def confirm_page(
+    request, form, *, title, consequence, submit_label, back_url, hidden=None, **extra
+):
+    """The confirmation step of a destructive action; `hidden` carries the first POST's fields."""
+    return render(
+        request,
+        "sectors/manage/confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "consequence": consequence,
+            "submit_label": submit_label,
+            "back_url": back_url,
+            "action_url": request.path,
+            "hidden": hidden or {},
+            **extra,
+        },
+    )
+
+
 # --- Organizations ---------------------------------------------------------------------------
 
 
@@ -333,8 +354,9 @@ def platform_manage(request, code: str):
     )
     if request.method == "POST":
         if request.POST.get("form") != PlatformContactsForm.FORM_NAME:
-            _toggle_sector(request, platform)
-            return redirect("sectors:platform-manage", code=platform.code)
+            return _toggle_sector(request, platform) or redirect(
+                "sectors:platform-manage", code=platform.code
+            )
         contacts_form = PlatformContactsForm(request.POST)
         if contacts_form.is_valid():
             data = contacts_form.cleaned_data
@@ -369,7 +391,8 @@ def platform_manage(request, code: str):
     )
 
 
-def _toggle_sector(request, platform) -> None:
+def _toggle_sector(request, platform):
+    """Activate at once; deactivate after a confirmation with a reason (a page to render)."""
     form = SectorToggleForm(request.POST)
     if not form.is_valid():
         for field_errors in form.errors.values():
@@ -399,8 +422,26 @@ def _toggle_sector(request, platform) -> None:
             % {"sector": sector, "platform": platform},
         )
         return
+    confirm = ConfirmForm(request.POST if ConfirmForm.is_confirmation(request) else None)
+    if not confirm.is_valid():
+        return confirm_page(
+            request,
+            confirm,
+            title=_("Deactivate %(sector)s on %(platform)s?")
+            % {"sector": sector, "platform": platform},
+            consequence=_(
+                "Its public page goes offline; its records stay as history and it can be "
+                "activated again."
+            ),
+            submit_label=_("Deactivate"),
+            back_url=reverse("sectors:platform-manage", kwargs={"code": platform.code}),
+            hidden={"sector": sector.pk, "action": SectorToggleForm.DEACTIVATE},
+        )
     if message_service_call(
-        request, lambda: services.platform_sector_deactivate(platform_sector=ps, by=request.user)
+        request,
+        lambda: services.platform_sector_deactivate(
+            platform_sector=ps, by=request.user, reason=confirm.cleaned_data["reason"]
+        ),
     ):
         messages.success(
             request,
@@ -753,8 +794,23 @@ def partner_remove(request, pk: int):
     membership = get_object_or_404(
         selectors.partner_list_for(request.user, Action.EDIT_SECTOR_PAGE), pk=pk
     )
+    confirm = ConfirmForm(request.POST if ConfirmForm.is_confirmation(request) else None)
+    if not confirm.is_valid():
+        return confirm_page(
+            request,
+            confirm,
+            title=_("Remove %(org)s from the partners of this sector?")
+            % {"org": membership.organization},
+            consequence=_("It leaves the sector today; the membership stays as history."),
+            submit_label=_("Remove partner"),
+            back_url=reverse("sectors:sector-manage", kwargs={"pk": membership.platform_sector_id}),
+            ps=membership.platform_sector,
+        )
     done = message_service_call(
-        request, lambda: services.partner_remove(membership=membership, by=request.user)
+        request,
+        lambda: services.partner_remove(
+            membership=membership, by=request.user, reason=confirm.cleaned_data["reason"]
+        ),
     )
     if done is not None:
         messages.success(
