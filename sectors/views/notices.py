@@ -136,6 +136,11 @@ def change_notice_create(request):
                     request, _("Change notice filed; the Regional Platform team has been told.")
                 )
                 return redirect("sectors:change-notice-detail", pk=notice.pk)
+        # Shown again after an error: the outgoing list offers the chosen co-lead's
+        # co-coordinators only, as it did before the submission (validation used them all).
+        if chosen := form.cleaned_data.get("co_lead"):
+            outgoing = form.fields["outgoing"]
+            outgoing.queryset = outgoing.queryset.filter(co_lead=chosen)
     else:
         chosen = request.GET.get("co_lead", "")
         narrow_to = co_leads.filter(pk=chosen).first() if chosen.isdigit() else None
