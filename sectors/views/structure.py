@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from r4v.forms_kit import form_service_call, message_service_call
 from r4v.models import User
 from r4v.paging import paginate
+from r4v.services import SYSTEM_EMAIL
 
 from .. import policy, selectors, services
 from ..forms.structure import (
@@ -102,10 +103,23 @@ def _shown(field, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return value
+
+
+def _created_values(row) -> list[FieldChange]:
+    """What a "created" entry set: every non-empty plain field (relations are named by the
+    page's record label; their ids would mean nothing to a reader)."""
+    changes = []
+    for field in row.instance_type._meta.concrete_fields:
+        if field.primary_key or field.is_relation or not field.editable:
+            continue
+        shown = _shown(field, getattr(row, field.attname))
+        if shown is not None:
+            changes.append(FieldChange(label=str(field.verbose_name), old=None, new=shown))
+    return changes
 
 
 def history_rows(rows) -> list:
@@ -118,9 +132,13 @@ def history_rows(rows) -> list:
     by_record = defaultdict(list)
     for row in rows:
         by_record[(type(row), row.id)].append(row)
+        # The system account's stored name is English; the page names it in the reader's
+        # language. Callers select_related("history_user"), so this reads no row.
+        row.by_system = getattr(getattr(row, "history_user", None), "email", None) == SYSTEM_EMAIL
     for record_rows in by_record.values():
         record_rows.sort(key=lambda r: (r.history_date, r.history_id))
-        record_rows[0].changes = []
+        first = record_rows[0]
+        first.changes = _created_values(first) if first.history_type == "+" else []
         for old, new in zip(record_rows, record_rows[1:], strict=False):
             delta = new.diff_against(old)
             new.changes = [
@@ -519,7 +537,9 @@ def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
     predecessor_ids = history.filter(history_id__in=wanted).values(
         previous=Subquery(before.values("history_id")[:1])
     )
-    return newest, list(history.filter(history_id__in=predecessor_ids))
+    return newest, list(
+        history.filter(history_id__in=predecessor_ids).select_related("history_user")
+    )
 
 
 @login_required
