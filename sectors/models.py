@@ -63,6 +63,12 @@ class Platform(BilingualName):
     co_leads = models.ManyToManyField(
         "Organization", related_name="co_led_platforms", verbose_name=_("co-lead organizations")
     )
+    # The platform's own coordination contacts, published by its team: whom a visitor reaches
+    # when a sector has nobody designated yet. The local name is how the platform is known in
+    # its country (GIFMM in Colombia, GTRM in Peru).
+    local_name = models.CharField(_("local name"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("coordination contact e-mail"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[countries, co_leads])
 

@@ -4,10 +4,14 @@ Every list is built with a fixed number of queries whatever its length (prefetch
 tests assert those counts.
 """
 
+import dataclasses
+import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.http import Http404
+from django.utils import timezone
 
 from . import policy
 from .models import (
@@ -49,8 +53,86 @@ def current_co_coordinators() -> QuerySet[CoCoordinatorDesignation]:
     return CoCoordinatorDesignation.objects.current().select_related("person")
 
 
-def platform_sector_public() -> QuerySet[PlatformSector]:
-    """Active sectors with what the public page shows: current co-leads, co-coordinators, partners."""
+@dataclasses.dataclass(frozen=True)
+class TermStatus:
+    """Where a designation stands today: the one answer every page shows ("starts on …",
+    "current", "ends on …", "ended on …")."""
+
+    UPCOMING = "upcoming"
+    CURRENT = "current"
+    ENDING = "ending"
+    ENDED = "ended"
+
+    code: str
+    on: datetime.date | None = None
+
+
+def term_status(designation, *, today: datetime.date | None = None) -> TermStatus:
+    """The status of a co-lead or co-coordinator designation, by the same rule as
+    `DesignationQuerySet.current`: in force from `term_start` until the day before `ended_on`."""
+    today = today or timezone.localdate()
+    if designation.ended_on is not None and designation.ended_on <= today:
+        return TermStatus(TermStatus.ENDED, designation.ended_on)
+    if designation.term_start > today:
+        return TermStatus(TermStatus.UPCOMING, designation.term_start)
+    if designation.ended_on is not None:
+        return TermStatus(TermStatus.ENDING, designation.ended_on)
+    return TermStatus(TermStatus.CURRENT)
+
+
+def with_term_status(designations):
+    """Set `.term_status` on each designation (no query) and return them as a list."""
+    today = timezone.localdate()
+    designations = list(designations)
+    for designation in designations:
+        designation.term_status = term_status(designation, today=today)
+    return designations
+
+
+def sector_page_co_coordinators(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
+    """The co-coordinators a sector page lists: in force or about to start, with `.term_status`.
+
+    Reads what `platform_sector_public(upcoming=True)` prefetched; no query.
+    """
+    return with_term_status(
+        designation
+        for co_lead in ps.current_co_leads
+        for designation in co_lead.co_coordinators.all()
+    )
+
+
+def regional_co_coordinators_for(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
+    """The current co-coordinators of the same sector on the Regional Platform: whom a visitor
+    of a national or sub-regional sector with nobody designated can reach instead. One query."""
+    if ps.platform.is_regional:
+        return []
+    return list(
+        current_co_coordinators()
+        .filter(
+            co_lead__in=CoLeadDesignation.objects.current(),
+            co_lead__platform_sector__platform__kind=Platform.Kind.REGIONAL,
+            co_lead__platform_sector__sector_id=ps.sector_id,
+            co_lead__platform_sector__is_active=True,
+        )
+        .select_related(
+            "co_lead__organization",
+            "co_lead__platform_sector__platform",
+            "co_lead__platform_sector__sector",
+        )
+    )
+
+
+def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector]:
+    """Active sectors with what the public page shows: current co-leads, co-coordinators, partners.
+
+    `upcoming=True` also loads the co-coordinators whose term has not started yet, for the
+    pages that show them as "starts on …" (the API and lists show only those in force).
+    """
+    co_coordinators = (
+        CoCoordinatorDesignation.objects.not_ended().select_related("person")
+        if upcoming
+        else current_co_coordinators()
+    )
     return (
         PlatformSector.objects.filter(is_active=True)
         .select_related("platform", "sector", "sector__parent")
@@ -59,7 +141,7 @@ def platform_sector_public() -> QuerySet[PlatformSector]:
                 "co_leads",
                 queryset=CoLeadDesignation.objects.current()
                 .select_related("organization")
-                .prefetch_related(Prefetch("co_coordinators", queryset=current_co_coordinators())),
+                .prefetch_related(Prefetch("co_coordinators", queryset=co_coordinators)),
                 to_attr="current_co_leads",
             ),
             Prefetch(
@@ -89,7 +171,7 @@ def attach_sub_sectors(platform_sectors: list[PlatformSector]) -> list[PlatformS
 
 def platform_sector_get_public(*, platform_code: str, sector_code: str) -> PlatformSector:
     ps = (
-        platform_sector_public()
+        platform_sector_public(upcoming=True)
         .filter(platform__code=platform_code, sector__code=sector_code)
         .first()
     )
@@ -200,3 +282,67 @@ def change_notice_get_for(user, *, pk: int) -> ChangeNotice:
     if notice is None:
         raise Http404
     return notice
+
+
+# --- When a public page's content last changed ----------------------------------------------
+
+
+def _newest_change(histories: list[QuerySet]) -> datetime.datetime | None:
+    """The newest `history_date` among several history querysets, in one query.
+
+    PostgreSQL's GREATEST skips NULLs, so a source with no rows does not hide the others.
+    """
+    newest = [Subquery(h.order_by("-history_date").values("history_date")[:1]) for h in histories]
+    expression = Greatest(*newest) if len(newest) > 1 else newest[0]
+    # One row to hang the expression on: the first source's model table holds at least the
+    # row being shown (or nothing, and the page shows no date).
+    anchor = histories[0].model._default_manager.order_by().annotate(newest=expression)
+    return anchor.values_list("newest", flat=True).first()
+
+
+def platform_sector_last_changed(ps: PlatformSector) -> datetime.datetime | None:
+    """The sector page's content: its set-up, catalogue entry, designations and partners."""
+    return _newest_change(
+        [
+            PlatformSector.history.filter(id=ps.pk),
+            Sector.history.filter(id=ps.sector_id),
+            CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
+            CoCoordinatorDesignation.history.filter(
+                co_lead_id__in=CoLeadDesignation.objects.filter(platform_sector_id=ps.pk).values(
+                    "pk"
+                )
+            ),
+            PartnerMembership.history.filter(platform_sector_id=ps.pk),
+        ]
+    )
+
+
+def platform_last_changed(platform: Platform) -> datetime.datetime | None:
+    return _newest_change(
+        [
+            Platform.history.filter(id=platform.pk),
+            PlatformSector.history.filter(platform_id=platform.pk),
+            CoLeadDesignation.history.filter(
+                platform_sector_id__in=PlatformSector.objects.filter(
+                    platform_id=platform.pk
+                ).values("pk")
+            ),
+        ]
+    )
+
+
+def organization_last_changed(organization: Organization) -> datetime.datetime | None:
+    return _newest_change(
+        [
+            Organization.history.filter(id=organization.pk),
+            CoLeadDesignation.history.filter(organization_id=organization.pk),
+            PartnerMembership.history.filter(organization_id=organization.pk),
+        ]
+    )
+
+
+def catalogue_last_changed() -> datetime.datetime | None:
+    """The platform list and the sector catalogue: platforms, sectors and where they are active."""
+    return _newest_change(
+        [Platform.history.all(), Sector.history.all(), PlatformSector.history.all()]
+    )

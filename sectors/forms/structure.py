@@ -180,3 +180,47 @@ class PartnerForm(BootstrapForm):
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
     joined_on = _date_field(_("Joined on"), required=False, help_text=_("Today if left empty."))
+
+
+class PlatformContactsForm(BootstrapForm):
+    """The platform's own coordination contacts, shown where a sector has nobody designated."""
+
+    # Posted to the platform set-up page beside the sector toggles; this names the form.
+    FORM_NAME = "contacts"
+
+    local_name = forms.CharField(
+        label=_("Local name"),
+        required=False,
+        max_length=120,
+        help_text=_("How the platform is known in its country, such as GIFMM or GTRM."),
+    )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Coordination contact e-mail"), required=False)
+    reason = _reason_field()
+
+
+class ConfirmForm(BootstrapForm):
+    """The second step of a destructive action: the person confirms and says why.
+
+    The first POST (from the list's button) carries no `confirmed` and only shows this form;
+    the reason goes into the record's history.
+    """
+
+    CONFIRMED = "yes"
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the record's history with your name and the time."),
+    )
+
+    def __init__(self, *args, field_name: str = "reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        if field_name != "reason":
+            # Change-notice decisions call it a comment; it is the same sentence in the history.
+            self.fields[field_name] = self.fields.pop("reason")
+
+    @classmethod
+    def is_confirmation(cls, request) -> bool:
+        return request.POST.get("confirmed") == cls.CONFIRMED

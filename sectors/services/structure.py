@@ -141,6 +141,30 @@ def platform_sector_deactivate(
 
 
 @transaction.atomic
+def platform_contacts_update(
+    *,
+    platform: Platform,
+    by: User,
+    local_name: str,
+    website: str,
+    contact_email: str,
+    reason: str = "",
+) -> Platform:
+    """The platform's published coordination contacts, edited by its own team."""
+    policy.require(by, Action.MANAGE_SECTOR, platform)
+    platform = locked(Platform, platform.pk)
+    platform.local_name = local_name.strip()
+    platform.website = website.strip()
+    platform.contact_email = contact_email.strip()
+    return save_audited(
+        platform,
+        by=by,
+        reason=reason or N_("Platform contacts updated"),
+        update_fields=["local_name", "website", "contact_email"],
+    )
+
+
+@transaction.atomic
 def platform_sector_update_page(
     *, platform_sector: PlatformSector, by: User, purpose: str, reason: str = ""
 ) -> PlatformSector:
@@ -367,7 +391,9 @@ def partner_add(
 
 
 @transaction.atomic
-def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> PartnerMembership:
+def partner_remove(
+    *, membership: PartnerMembership, by: User, left_on=None, reason: str = ""
+) -> PartnerMembership:
     policy.require(by, Action.EDIT_SECTOR_PAGE, membership.platform_sector)
     membership = locked(PartnerMembership.objects.select_related("organization"), membership.pk)
     if membership.left_on is not None:
@@ -375,4 +401,6 @@ def partner_remove(*, membership: PartnerMembership, by: User, left_on=None) -> 
     membership.left_on = left_on or timezone.localdate()
     if membership.left_on < membership.joined_on:
         raise ValidationError({"left_on": _("An organization cannot leave before it joined.")})
-    return save_audited(membership, by=by, reason=N_("Partner left"), update_fields=["left_on"])
+    return save_audited(
+        membership, by=by, reason=reason or N_("Partner left"), update_fields=["left_on"]
+    )

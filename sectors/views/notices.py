@@ -32,9 +32,10 @@ from r4v.services import (
 
 from .. import policy, selectors, services
 from ..forms.notices import ChangeNoticeForm, DecisionForm, NotificationReadForm
+from ..forms.structure import ConfirmForm
 from ..models import ChangeNotice, Platform, PlatformSector, RoleAssignment
 from ..policy import Action
-from .structure import history_rows
+from .structure import confirm_page, history_rows
 
 OPEN_STATUSES = (ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
 PAGE_SIZE = 25
@@ -135,6 +136,11 @@ def change_notice_create(request):
                     request, _("Change notice filed; the Regional Platform team has been told.")
                 )
                 return redirect("sectors:change-notice-detail", pk=notice.pk)
+        # Shown again after an error: the outgoing list offers the chosen co-lead's
+        # co-coordinators only, as it did before the submission (validation used them all).
+        if chosen := form.cleaned_data.get("co_lead"):
+            outgoing = form.fields["outgoing"]
+            outgoing.queryset = outgoing.queryset.filter(co_lead=chosen)
     else:
         chosen = request.GET.get("co_lead", "")
         narrow_to = co_leads.filter(pk=chosen).first() if chosen.isdigit() else None
@@ -188,6 +194,12 @@ DECISIONS = {
 }
 
 
+CONFIRMED_DECISIONS = {
+    "apply": gettext_lazy("Apply the change notice “%(notice)s”?"),
+    "decline": gettext_lazy("Decline the change notice “%(notice)s”?"),
+}
+
+
 @login_required
 @require_POST
 def change_notice_decide(request, pk: int, decision: str):
@@ -197,6 +209,28 @@ def change_notice_decide(request, pk: int, decision: str):
     notice = selectors.change_notice_get_for(request.user, pk=pk)
     if not policy.can(request.user, Action.DECIDE_CHANGE_NOTICE):
         raise PermissionDenied
+    if decision in CONFIRMED_DECISIONS:
+        # Applying changes designations and declining closes the notice: both ask first, and
+        # the reason given becomes the decision's comment in the history.
+        confirm = ConfirmForm(
+            request.POST if ConfirmForm.is_confirmation(request) else None,
+            initial={"comment": request.POST.get("comment", "")},
+            field_name="comment",
+        )
+        if not confirm.is_valid():
+            return confirm_page(
+                request,
+                confirm,
+                title=CONFIRMED_DECISIONS[decision] % {"notice": notice},
+                consequence=_(
+                    "The co-lead designations change as the notice says; the old ones stay as "
+                    "history."
+                )
+                if decision == "apply"
+                else _("The notice is closed and the filer is told why."),
+                submit_label=_("Apply") if decision == "apply" else _("Decline"),
+                back_url=reverse("sectors:change-notice-detail", kwargs={"pk": notice.pk}),
+            )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["comment"]))

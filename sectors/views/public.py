@@ -118,7 +118,10 @@ def platform_list(request):
     return render(
         request,
         "sectors/public/platform_list.html",
-        {"platform_groups": _group_platforms(selectors.platform_list())},
+        {
+            "platform_groups": _group_platforms(selectors.platform_list()),
+            "last_changed": selectors.catalogue_last_changed(),
+        },
     )
 
 
@@ -135,6 +138,7 @@ def platform_detail(request, code: str):
             "top_sectors": [ps for ps in sectors if ps.sector.kind != Sector.Kind.WORKING_GROUP],
             "working_groups": [ps for ps in sectors if ps.sector.kind == Sector.Kind.WORKING_GROUP],
             "can_manage": policy.can(request.user, Action.MANAGE_SECTOR, platform),
+            "last_changed": selectors.platform_last_changed(platform),
         },
     )
 
@@ -156,6 +160,7 @@ def sector_list(request):
         {
             "sectors": [s for s in top if s.kind != Sector.Kind.WORKING_GROUP],
             "working_groups": [s for s in top if s.kind == Sector.Kind.WORKING_GROUP],
+            "last_changed": selectors.catalogue_last_changed(),
         },
     )
 
@@ -173,11 +178,13 @@ def sector_page(request, platform: str, sector: str):
             .select_related("platform", "sector")
             .first()
         )
-    co_coordinators = [
-        designation
-        for co_lead in ps.current_co_leads
-        for designation in co_lead.co_coordinators.all()
-    ]
+    co_coordinators = selectors.sector_page_co_coordinators(ps)
+    # A visitor can always reach someone: with no co-lead or co-coordinator in force, the page
+    # names the platform's own coordination contacts and the regional sector's co-coordinators.
+    nobody_designated = not ps.current_co_leads or not any(
+        d.term_status.code != selectors.TermStatus.UPCOMING for d in co_coordinators
+    )
+    regional_contacts = selectors.regional_co_coordinators_for(ps) if nobody_designated else []
     return render(
         request,
         "sectors/public/sector_page.html",
@@ -186,8 +193,11 @@ def sector_page(request, platform: str, sector: str):
             "parent": parent,
             "co_leads": ps.current_co_leads,
             "co_coordinators": co_coordinators,
+            "nobody_designated": nobody_designated,
+            "regional_contacts": regional_contacts,
             "partners": ps.current_partners,
             "sub_sectors": ps.active_sub_sectors,
+            "last_changed": selectors.platform_sector_last_changed(ps),
             "can_manage": policy.can(request.user, Action.EDIT_SECTOR_PAGE, ps)
             or policy.can(request.user, Action.MANAGE_SECTOR, ps),
         },
@@ -206,5 +216,6 @@ def organization_detail(request, pk: int):
             "co_led_platforms": sorted(organization.co_led_platforms.all(), key=_platform_sort_key),
             "co_leads": sorted(co_leads, key=_by_platform_then_sector),
             "memberships": sorted(memberships, key=_by_platform_then_sector),
+            "last_changed": selectors.organization_last_changed(organization),
         },
     )

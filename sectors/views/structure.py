@@ -27,16 +27,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from r4v.forms_kit import form_service_call, message_service_call
 from r4v.models import User
 from r4v.paging import paginate
+from r4v.services import SYSTEM_EMAIL
 
 from .. import policy, selectors, services
 from ..forms.structure import (
     CoCoordinatorForm,
     CoLeadForm,
+    ConfirmForm,
     EndDesignationForm,
     OrganizationEditForm,
     OrganizationFilterForm,
     OrganizationForm,
     PartnerForm,
+    PlatformContactsForm,
     RoleGrantForm,
     SectorPageForm,
     SectorToggleForm,
@@ -48,6 +51,7 @@ from ..models import (
     CoLeadDesignation,
     Organization,
     PartnerMembership,
+    Platform,
     PlatformSector,
     RoleAssignment,
     Sector,
@@ -73,6 +77,7 @@ def _require(request, action: Action) -> None:
 
 HISTORY_MODELS = {
     "organization": Organization,
+    "platform": Platform,
     "platformsector": PlatformSector,
     "colead": CoLeadDesignation,
     "cocoordinator": CoCoordinatorDesignation,
@@ -98,10 +103,23 @@ def _shown(field, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return value
+
+
+def _created_values(row) -> list[FieldChange]:
+    """What a "created" entry set: every non-empty plain field (relations are named by the
+    page's record label; their ids would mean nothing to a reader)."""
+    changes = []
+    for field in row.instance_type._meta.concrete_fields:
+        if field.primary_key or field.is_relation or not field.editable:
+            continue
+        shown = _shown(field, getattr(row, field.attname))
+        if shown is not None:
+            changes.append(FieldChange(label=str(field.verbose_name), old=None, new=shown))
+    return changes
 
 
 def history_rows(rows) -> list:
@@ -114,9 +132,13 @@ def history_rows(rows) -> list:
     by_record = defaultdict(list)
     for row in rows:
         by_record[(type(row), row.id)].append(row)
+        # The system account's stored name is English; the page names it in the reader's
+        # language. Callers select_related("history_user"), so this reads no row.
+        row.by_system = getattr(getattr(row, "history_user", None), "email", None) == SYSTEM_EMAIL
     for record_rows in by_record.values():
         record_rows.sort(key=lambda r: (r.history_date, r.history_id))
-        record_rows[0].changes = []
+        first = record_rows[0]
+        first.changes = _created_values(first) if first.history_type == "+" else []
         for old, new in zip(record_rows, record_rows[1:], strict=False):
             delta = new.diff_against(old)
             new.changes = [
@@ -135,6 +157,8 @@ def _manage_url(record) -> str | None:
     match record:
         case Organization():
             return reverse("sectors:organization-edit", kwargs={"pk": record.pk})
+        case Platform():
+            return reverse("sectors:platform-manage", kwargs={"code": record.code})
         case PlatformSector():
             return reverse("sectors:sector-manage", kwargs={"pk": record.pk})
         case CoLeadDesignation() | PartnerMembership():
@@ -177,6 +201,26 @@ def history(request, model: str, pk: int):
             "model_name": model_class._meta.verbose_name,
             "records": records,
             "page": page,
+        },
+    )
+
+
+def confirm_page(
+    request, form, *, title, consequence, submit_label, back_url, hidden=None, **extra
+):
+    """The confirmation step of a destructive action; `hidden` carries the first POST's fields."""
+    return render(
+        request,
+        "sectors/manage/confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "consequence": consequence,
+            "submit_label": submit_label,
+            "back_url": back_url,
+            "action_url": request.path,
+            "hidden": hidden or {},
+            **extra,
         },
     )
 
@@ -323,9 +367,26 @@ def platform_manage(request, code: str):
     platform = selectors.platform_get(code=code)
     if not policy.can(request.user, Action.MANAGE_SECTOR, platform):
         raise Http404
+    contacts_form = PlatformContactsForm(
+        initial={f: getattr(platform, f) for f in ("local_name", "website", "contact_email")}
+    )
     if request.method == "POST":
-        _toggle_sector(request, platform)
-        return redirect("sectors:platform-manage", code=platform.code)
+        if request.POST.get("form") != PlatformContactsForm.FORM_NAME:
+            return _toggle_sector(request, platform) or redirect(
+                "sectors:platform-manage", code=platform.code
+            )
+        contacts_form = PlatformContactsForm(request.POST)
+        if contacts_form.is_valid():
+            data = contacts_form.cleaned_data
+            done = form_service_call(
+                contacts_form,
+                lambda: services.structure.platform_contacts_update(
+                    platform=platform, by=request.user, **data
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The platform's contacts were saved."))
+                return redirect("sectors:platform-manage", code=platform.code)
     on_platform = {
         ps.sector_id: ps
         for ps in platform.platform_sectors.annotate(
@@ -338,11 +399,18 @@ def platform_manage(request, code: str):
     return render(
         request,
         "sectors/manage/platform_manage.html",
-        {"platform": platform, "catalogue": catalogue},
+        {
+            "platform": platform,
+            "catalogue": catalogue,
+            "contacts_form": contacts_form,
+            "form_name": PlatformContactsForm.FORM_NAME,
+            "can_view_history": policy.can(request.user, Action.VIEW_HISTORY),
+        },
     )
 
 
-def _toggle_sector(request, platform) -> None:
+def _toggle_sector(request, platform):
+    """Activate at once; deactivate after a confirmation with a reason (a page to render)."""
     form = SectorToggleForm(request.POST)
     if not form.is_valid():
         for field_errors in form.errors.values():
@@ -372,8 +440,26 @@ def _toggle_sector(request, platform) -> None:
             % {"sector": sector, "platform": platform},
         )
         return
+    confirm = ConfirmForm(request.POST if ConfirmForm.is_confirmation(request) else None)
+    if not confirm.is_valid():
+        return confirm_page(
+            request,
+            confirm,
+            title=_("Deactivate %(sector)s on %(platform)s?")
+            % {"sector": sector, "platform": platform},
+            consequence=_(
+                "Its public page goes offline; its records stay as history and it can be "
+                "activated again."
+            ),
+            submit_label=_("Deactivate"),
+            back_url=reverse("sectors:platform-manage", kwargs={"code": platform.code}),
+            hidden={"sector": sector.pk, "action": SectorToggleForm.DEACTIVATE},
+        )
     if message_service_call(
-        request, lambda: services.platform_sector_deactivate(platform_sector=ps, by=request.user)
+        request,
+        lambda: services.platform_sector_deactivate(
+            platform_sector=ps, by=request.user, reason=confirm.cleaned_data["reason"]
+        ),
     ):
         messages.success(
             request,
@@ -451,7 +537,9 @@ def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
     predecessor_ids = history.filter(history_id__in=wanted).values(
         previous=Subquery(before.values("history_id")[:1])
     )
-    return newest, list(history.filter(history_id__in=predecessor_ids))
+    return newest, list(
+        history.filter(history_id__in=predecessor_ids).select_related("history_user")
+    )
 
 
 @login_required
@@ -470,6 +558,10 @@ def sector_manage(request, pk: int):
         )
         .order_by(F("ended_on").desc(nulls_first=True), "-term_start", "organization__name")
     )
+    # The same status as the public page shows ("starts on …" rather than "Current").
+    selectors.with_term_status(co_leads)
+    for co_lead in co_leads:
+        selectors.with_term_status(co_lead.all_co_coordinators)
     partners = list(
         ps.partners.select_related("organization").order_by(
             F("left_on").desc(nulls_first=True), "organization__name"
@@ -722,8 +814,23 @@ def partner_remove(request, pk: int):
     membership = get_object_or_404(
         selectors.partner_list_for(request.user, Action.EDIT_SECTOR_PAGE), pk=pk
     )
+    confirm = ConfirmForm(request.POST if ConfirmForm.is_confirmation(request) else None)
+    if not confirm.is_valid():
+        return confirm_page(
+            request,
+            confirm,
+            title=_("Remove %(org)s from the partners of this sector?")
+            % {"org": membership.organization},
+            consequence=_("It leaves the sector today; the membership stays as history."),
+            submit_label=_("Remove partner"),
+            back_url=reverse("sectors:sector-manage", kwargs={"pk": membership.platform_sector_id}),
+            ps=membership.platform_sector,
+        )
     done = message_service_call(
-        request, lambda: services.partner_remove(membership=membership, by=request.user)
+        request,
+        lambda: services.partner_remove(
+            membership=membership, by=request.user, reason=confirm.cleaned_data["reason"]
+        ),
     )
     if done is not None:
         messages.success(

@@ -259,7 +259,11 @@ def test_a_replacement_flows_from_the_focal_point_to_the_designations(client, wo
     )
     notice.refresh_from_db()
     assert notice.status == Status.ACKNOWLEDGED
-    _post(client, reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]))
+    _post(
+        client,
+        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]),
+        {"confirmed": "yes", "comment": "Applied."},
+    )
 
     # then: the old designation ended on the effective date and is still there
     notice.refresh_from_db()
@@ -348,7 +352,7 @@ def test_a_co_lead_stepping_down_ends_the_co_lead_and_its_co_coordinators(client
     _post(
         client,
         reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]),
-        {"comment": "Noted."},
+        {"comment": "Noted.", "confirmed": "yes"},
     )
     # then
     co_lead = CoLeadDesignation.objects.get(pk=world.ngo_health.pk)

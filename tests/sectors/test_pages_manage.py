@@ -255,7 +255,12 @@ ACTIONS = [
         "platform-deactivate-regional",
         lambda w, c, p: reverse("sectors:platform-manage", args=["regional"]),
         REGIONAL,
-        lambda w, c, p: {"sector": w.protection.pk, "action": "deactivate"},
+        lambda w, c, p: {
+            "sector": w.protection.pk,
+            "action": "deactivate",
+            "confirmed": "yes",
+            "reason": "Merged into another sector",
+        },
     ),
     Case(
         "sector-page-regional",
@@ -356,13 +361,13 @@ ACTIONS = [
             args=[PartnerMembership.objects.get(platform_sector=w.regional_health).pk],
         ),
         REGIONAL_HEALTH_EDITORS,
-        lambda w, c, p: {},
+        lambda w, c, p: {"confirmed": "yes", "reason": "Left the response"},
     ),
     Case(
         "partner-remove-colombia",
         lambda w, c, p: reverse("sectors:partner-remove", args=[c.partner.pk]),
         COLOMBIA_MANAGERS,
-        lambda w, c, p: {},
+        lambda w, c, p: {"confirmed": "yes", "reason": "Left the response"},
     ),
 ]
 
@@ -549,7 +554,7 @@ def test_deactivating_a_sector_with_open_co_leads_is_refused_with_a_message(
     # when
     response = client.post(
         reverse("sectors:platform-manage", args=["regional"]),
-        {"sector": world.health.pk, "action": "deactivate"},
+        {"sector": world.health.pk, "action": "deactivate", "confirmed": "yes", "reason": "x"},
         follow=True,
     )
     # then
@@ -700,7 +705,10 @@ def test_a_co_coordinator_adds_and_removes_a_partner_of_their_sector(client, wor
     membership = PartnerMembership.objects.get(
         platform_sector=world.regional_health, organization=world.iom
     )
-    removed = client.post(reverse("sectors:partner-remove", args=[membership.pk]))
+    removed = client.post(
+        reverse("sectors:partner-remove", args=[membership.pk]),
+        {"confirmed": "yes", "reason": "Left the response"},
+    )
     # then
     assert (added.status_code, removed.status_code) == (302, 302)
     membership.refresh_from_db()
@@ -1170,3 +1178,55 @@ def test_a_person_created_for_a_refused_designation_is_not_left_behind(client, w
     )
     # then
     assert not User.objects.filter(email="orphan@example.org").exists()
+
+
+def test_removing_a_partner_asks_for_confirmation_and_keeps_the_reason(client, world, personas):
+    # given
+    client = client_for(client, personas["regional"])
+    membership = PartnerMembership.objects.get(platform_sector=world.regional_health)
+    url = reverse("sectors:partner-remove", args=[membership.pk])
+    # when: the sector page's button
+    asked = client.post(url)
+    # then
+    assert asked.status_code == 200 and 'name="reason"' in asked.text
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    # when
+    done = client.post(url, {"confirmed": "yes", "reason": "Closed its office"})
+    # then
+    assert done.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_on == timezone.localdate()
+    assert membership.history.first().history_change_reason == "Closed its office"
+
+
+def test_deactivating_a_sector_asks_for_confirmation_and_keeps_the_reason(client, world, personas):
+    # given
+    client = client_for(client, personas["regional"])
+    url = reverse("sectors:platform-manage", args=["regional"])
+    ps = world.regional_protection
+    # when
+    asked = client.post(url, {"sector": world.protection.pk, "action": "deactivate"})
+    # then
+    assert asked.status_code == 200 and 'name="reason"' in asked.text
+    ps.refresh_from_db()
+    assert ps.is_active
+    # when: confirmed without a reason, then with one
+    refused = client.post(
+        url, {"sector": world.protection.pk, "action": "deactivate", "confirmed": "yes"}
+    )
+    done = client.post(
+        url,
+        {
+            "sector": world.protection.pk,
+            "action": "deactivate",
+            "confirmed": "yes",
+            "reason": "Merged into Protection",
+        },
+    )
+    # then
+    assert refused.status_code == 200 and refused.context["form"].errors.keys() == {"reason"}
+    assert done.status_code == 302
+    ps.refresh_from_db()
+    assert not ps.is_active
+    assert ps.history.first().history_change_reason == "Merged into Protection"

@@ -134,7 +134,7 @@ def test_only_the_regional_team_decides_a_change_notice(
     # when
     with django_capture_on_commit_callbacks() as scheduled:
         response = client_for(client, personas[persona]).post(
-            url, {"comment": "Checked with the co-lead."}
+            url, {"comment": "Checked with the co-lead.", "confirmed": "yes"}
         )
     # then
     if persona == "anonymous":
@@ -436,10 +436,11 @@ def test_applying_twice_through_the_page_shows_already_applied_and_changes_nothi
     # given
     client_for(client, personas["regional"])
     url = reverse("sectors:change-notice-decide", args=[notice.pk, "apply"])
-    client.post(url, follow=True)  # reads the success message
+    confirmed = {"confirmed": "yes", "comment": "Checked."}
+    client.post(url, confirmed, follow=True)  # reads the success message
     before = _state()
     # when
-    response = client.post(url, follow=True)
+    response = client.post(url, confirmed, follow=True)
     # then
     assert [str(m) for m in response.context["messages"]] == ["This notice is already applied."]
     assert _state() == before
@@ -459,7 +460,9 @@ def test_a_notice_not_yet_effective_is_refused_with_a_message(client, world, per
     before = _state()
     # when
     response = client.post(
-        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]), follow=True
+        reverse("sectors:change-notice-decide", args=[notice.pk, "apply"]),
+        {"confirmed": "yes", "comment": "Checked."},
+        follow=True,
     )
     # then
     assert [str(m) for m in response.context["messages"]] == [
@@ -468,16 +471,39 @@ def test_a_notice_not_yet_effective_is_refused_with_a_message(client, world, per
     assert _state() == before
 
 
-def test_declining_without_a_comment_is_refused_with_a_message(client, personas, notice):
+def test_declining_without_a_comment_is_refused_on_the_confirmation_step(client, personas, notice):
     client_for(client, personas["regional"])
     before = _state()
     response = client.post(
         reverse("sectors:change-notice-decide", args=[notice.pk, "decline"]),
-        {"comment": ""},
-        follow=True,
+        {"comment": "", "confirmed": "yes"},
     )
-    assert [str(m) for m in response.context["messages"]] == ["Say why the notice is declined."]
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"comment"}
     assert _state() == before
+
+
+@pytest.mark.parametrize("decision", ["apply", "decline"])
+def test_applying_or_declining_asks_for_confirmation_and_a_reason_that_goes_into_the_history(
+    client, personas, notice, decision
+):
+    # given
+    client_for(client, personas["regional"])
+    url = reverse("sectors:change-notice-decide", args=[notice.pk, decision])
+    before = _state()
+    # when: the detail page's button
+    asked = client.post(url, {"comment": ""})
+    # then: nothing happens until confirmed
+    assert asked.status_code == 200
+    assert 'name="confirmed" value="yes"' in asked.text and 'name="comment"' in asked.text
+    assert _state() == before
+    # when
+    done = client.post(url, {"confirmed": "yes", "comment": "Agreed in the co-lead meeting."})
+    # then
+    assert done.status_code == 302
+    notice.refresh_from_db()
+    assert notice.decision_comment == "Agreed in the co-lead meeting."
+    assert notice.history.first().decision_comment == "Agreed in the co-lead meeting."
 
 
 # --- My work ------------------------------------------------------------------------------------------------

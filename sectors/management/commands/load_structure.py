@@ -34,6 +34,10 @@ from sectors.structure_data import (
 
 REASON = "Loaded by load_structure"
 
+# How a national platform is known in its country, where that is certain; the platform team
+# edits it (and the others) on its set-up page, so a name it has set is never overwritten.
+LOCAL_NAMES = {"colombia": "GIFMM", "peru": "GTRM", "ecuador": "GTRM"}
+
 
 @dataclass
 class Tally:
@@ -94,6 +98,9 @@ def load_structure(*, by: User) -> Tally:
     platforms = {}
     for p in PLATFORMS:
         values = {"code": p.code, "kind": p.kind, "name_en": p.name_en, "name_es": p.name_es}
+        existing = Platform.objects.filter(code=p.code).first()
+        if p.code in LOCAL_NAMES and (existing is None or not existing.local_name):
+            values["local_name"] = LOCAL_NAMES[p.code]
         platform = _upsert(Platform.objects.filter(code=p.code), values=values, by=by, tally=tally)
         _add_missing(platform, "countries", [countries[c] for c in p.countries], by=by, tally=tally)
         _add_missing(platform, "co_leads", co_leads, by=by, tally=tally)
