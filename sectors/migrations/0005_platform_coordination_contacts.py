@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sectors', '0003_history_reason_text'),
+        ('sectors', '0004_drop_end_reminder_for'),
     ]
 
     operations = [
