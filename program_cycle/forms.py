@@ -11,15 +11,7 @@ from .models import Cycle
 class CycleForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Cycle
-        fields = [
-            "name",
-            "kind",
-            "year",
-            "opens_on",
-            "submissions_due_on",
-            "clearance_due_on",
-            "closes_on",
-        ]
+        fields = Cycle.OPENING_FIELDS
         widgets = {
             f: forms.DateInput(attrs={"type": "date"})
             for f in ("opens_on", "submissions_due_on", "clearance_due_on", "closes_on")

@@ -139,6 +139,17 @@ class ClearanceStep(models.Model):
 class Cycle(models.Model):
     """A run of the program cycle, e.g. "RMNA 2027", with the dates its tasks are due by."""
 
+    # What the Regional Platform team gives when it opens a cycle (the page's form and the API).
+    OPENING_FIELDS = (
+        "name",
+        "kind",
+        "year",
+        "opens_on",
+        "submissions_due_on",
+        "clearance_due_on",
+        "closes_on",
+    )
+
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=CycleKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))

@@ -281,15 +281,7 @@ class TaskDetailSerializer(TaskSerializer):
 class CycleInput(serializers.ModelSerializer):
     class Meta:
         model = Cycle
-        fields = [
-            "name",
-            "kind",
-            "year",
-            "opens_on",
-            "submissions_due_on",
-            "clearance_due_on",
-            "closes_on",
-        ]
+        fields = Cycle.OPENING_FIELDS
         # The service validates uniqueness and date order, naming the field.
         validators = []
 

@@ -41,9 +41,14 @@ def _check_organization_active(organization: Organization) -> None:
         )
 
 
-def _refuse_overlap(existing, field: str, open_message: str) -> None:
+def _refuse_overlap(designations, term_start, field: str, open_message: str) -> None:
     """A new designation may not overlap the remaining term of the same one (see
     DesignationQuerySet.not_ended): it would be listed twice on the days they share."""
+    existing = (
+        designations.not_ended(term_start).order_by(F("ended_on").desc(nulls_first=True)).first()
+    )
+    if existing is None:
+        return
     if existing.ended_on is None:
         raise ValidationError({field: open_message})
     raise ValidationError(
@@ -226,18 +231,12 @@ def co_lead_designate(
         raise ValidationError({"platform_sector": _("This sector is not active on this platform.")})
     _check_organization_active(organization)
     _check_term(term_start, term_end)
-    overlapping = (
-        platform_sector.co_leads.filter(organization=organization)
-        .not_ended(term_start)
-        .order_by(F("ended_on").desc(nulls_first=True))
-        .first()
+    _refuse_overlap(
+        platform_sector.co_leads.filter(organization=organization),
+        term_start,
+        "organization",
+        _("%(org)s is already a co-lead of this sector.") % {"org": organization},
     )
-    if overlapping is not None:
-        _refuse_overlap(
-            overlapping,
-            "organization",
-            _("%(org)s is already a co-lead of this sector.") % {"org": organization},
-        )
     designation = CoLeadDesignation(
         platform_sector=platform_sector,
         organization=organization,
@@ -302,18 +301,12 @@ def co_coordinator_designate(
         raise ValidationError(
             {"term_start": _("The term cannot start before the co-lead's own term.")}
         )
-    overlapping = (
-        co_lead.co_coordinators.filter(person=person)
-        .not_ended(term_start)
-        .order_by(F("ended_on").desc(nulls_first=True))
-        .first()
+    _refuse_overlap(
+        co_lead.co_coordinators.filter(person=person),
+        term_start,
+        "person",
+        _("%(person)s is already a co-coordinator for this co-lead.") % {"person": person},
     )
-    if overlapping is not None:
-        _refuse_overlap(
-            overlapping,
-            "person",
-            _("%(person)s is already a co-coordinator for this co-lead.") % {"person": person},
-        )
     designation = CoCoordinatorDesignation(
         co_lead=co_lead,
         person=person,
