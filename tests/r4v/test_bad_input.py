@@ -377,4 +377,4 @@ def test_the_token_endpoint_still_reads_json(world, personas):
         content_type="application/json",
     )
     # then
-    assert (response.status_code, sorted(response.json())) == (200, ["token"])
+    assert (response.status_code, sorted(response.json())) == (200, ["expires_at", "name", "token"])
