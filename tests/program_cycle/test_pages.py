@@ -80,7 +80,7 @@ def test_drafting_attaching_returning_and_comparing_through_the_pages(
     settings.MEDIA_ROOT = tmp_path
     task = make_task("rmna-regional-sector-narrative", world.regional, world.health)
     luis = client_for(client, cast.luis)
-    edit = f"/program-cycle/tasks/{task.pk}/edit/"
+    edit = f"/en/program-cycle/tasks/{task.pk}/edit/"
     # when: a draft with a file, then submitted from the task page
     response = luis.post(
         edit,
@@ -94,13 +94,13 @@ def test_drafting_attaching_returning_and_comparing_through_the_pages(
     assert response.status_code == 302, response.content.decode()[:2000]
     task.refresh_from_db()
     luis.post(
-        f"/program-cycle/tasks/{task.pk}/transition/",
+        f"/en/program-cycle/tasks/{task.pk}/transition/",
         {"action": "submit", "version": task.version},
     )
     task.refresh_from_db()
     # when: the Regional Platform returns it without, then with, a comment
     regional = client_for(Client(), cast.regional_team)
-    url = f"/program-cycle/tasks/{task.pk}/transition/"
+    url = f"/en/program-cycle/tasks/{task.pk}/transition/"
     regional.post(url, {"action": "return", "version": task.version, "comment": ""})
     assert Task.objects.get(pk=task.pk).state == "submitted"
     regional.post(url, {"action": "return", "version": task.version, "comment": "Add Ecuador."})
@@ -110,7 +110,7 @@ def test_drafting_attaching_returning_and_comparing_through_the_pages(
     luis.post(
         edit, {"narrative": "Needs are high.\nIn Peru and Ecuador too.", "version": task.version}
     )
-    compare = luis.get(f"/program-cycle/tasks/{task.pk}/compare/?a=1&b=2").content.decode()
+    compare = luis.get(f"/en/program-cycle/tasks/{task.pk}/compare/?a=1&b=2").content.decode()
     # then: side by side, the changed line on both sides; the attachment carried over
     assert 'data-kind="same"' in compare and 'data-kind="changed"' in compare
     assert "In Peru too." in compare and "In Peru and Ecuador too." in compare
@@ -118,7 +118,7 @@ def test_drafting_attaching_returning_and_comparing_through_the_pages(
     page = luis.get(task.get_absolute_url()).content.decode()
     assert "Add Ecuador." in page
     download = luis.get(
-        f"/program-cycle/attachments/{task.submissions.last().attachments.get().pk}/download/"
+        f"/en/program-cycle/attachments/{task.submissions.last().attachments.get().pk}/download/"
     )
     assert download.status_code == 200
     assert list(Transition.objects.filter(task=task).values_list("action", flat=True)) == [
@@ -132,7 +132,7 @@ def test_a_stale_page_says_so_and_changes_nothing(world, cast, make_task, client
     old = task.version
     _move(task, "submit", cast.luis)
     response = client_for(client, cast.ana).post(
-        f"/program-cycle/tasks/{task.pk}/transition/",
+        f"/en/program-cycle/tasks/{task.pk}/transition/",
         {"action": "withdraw", "version": old},
         follow=True,
     )
@@ -146,7 +146,7 @@ def test_the_cycle_page_opens_generates_and_counts_per_type(task_types, personas
     call_command("load_structure", verbosity=0)
     team = client_for(client, personas["regional"])
     response = team.post(
-        "/program-cycle/",
+        "/en/program-cycle/",
         {
             "name": "RMNA 2028",
             "kind": "rmna",
@@ -159,7 +159,7 @@ def test_the_cycle_page_opens_generates_and_counts_per_type(task_types, personas
     )
     assert "The dates must be in order" in response.content.decode()
     response = team.post(
-        "/program-cycle/",
+        "/en/program-cycle/",
         {
             "name": "RMNA 2028",
             "kind": "rmna",
@@ -213,7 +213,7 @@ def test_the_queue_and_my_work_ask_the_same_number_of_queries_at_1x_and_10x(
     def queue_queries():
         client = client_for(Client(), User.objects.get(pk=user_pk))
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/program-cycle/queue/").status_code == 200
+            assert client.get("/en/program-cycle/queue/").status_code == 200
         return len(queries)
 
     def my_work_queries():
