@@ -24,7 +24,9 @@ def _events(response) -> list:
 
 def _page(response, url) -> bytes:
     # Per-response values (CSP nonce, CSRF token) and the address itself differ; nothing else.
+    # The address also appears in the other language (the switcher, hreflang): "/es/...".
     body = response.content.replace(url.encode(), b"")
+    body = body.replace(url.split("/", 2)[2].encode(), b"")
     return re.sub(rb'(nonce|value)="[^"]*"', b"", body)
 
 

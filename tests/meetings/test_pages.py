@@ -186,6 +186,6 @@ def test_minutes_with_an_action_point_show_in_the_owners_my_work(client, cal):
 def test_the_feeds_page_issues_an_address_shown_once(client, cal):
     c = client_for(client, cal.personas["partner"])
     html = c.post(reverse("meetings:feeds")).content.decode()
-    assert "/calendar/private/" in html
-    assert "/calendar/private/" not in c.get(reverse("meetings:feeds")).content.decode()
+    assert "/en/calendar/private/" in html
+    assert "/en/calendar/private/" not in c.get(reverse("meetings:feeds")).content.decode()
     services.feed_token_revoke(user=cal.personas["partner"])
