@@ -1,5 +1,6 @@
 """The one API router: every app registers its viewsets here; and the token endpoint."""
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -145,3 +146,8 @@ class TokenObtainView(APIView):
         body = {"token": key, "name": token.name, "expires_at": token.expires_at}
         # 200, not 201: scripts written against the first version of this endpoint check for it.
         return Response(TokenSerializer(body).data)
+
+
+def api_not_found(request):
+    """The JSON 404 for paths under /api/v1/ that no route matches."""
+    return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)

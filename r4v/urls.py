@@ -1,14 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
 from sectors.views.public import home
 
 from . import forms, views
-from .api import TokenObtainView, router
+from .api import TokenObtainView, api_not_found, router
 
 # Pages keep their language in their URL (/en/..., /es/...): a shared Spanish link opens in
 # Spanish, and a cached page is one language's. A bare path ("/platforms/") redirects to the
@@ -71,5 +71,8 @@ urlpatterns = i18n_patterns(
     ),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token-obtain"),
     path("api/v1/", include(router.urls)),
+    # Anything else under the API (an id that is not a number, an unknown path) answers the
+    # API's JSON 404, not the site's HTML page.
+    re_path(r"^api/v1/.*$", api_not_found),
     path("admin/", admin.site.urls),
 ]
