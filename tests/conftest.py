@@ -83,18 +83,25 @@ def tasks_stay_in_this_process():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def static_files_collected(tmp_path_factory):
+def static_files_collected(request, tmp_path_factory):
     """The static files, collected once per run into a temporary folder and hashed as in production.
 
     Pages name static files through the manifest (`{% static %}` answers the hashed name), so every
     test that renders a page needs one. Collecting here lets a plain `pytest` run in a fresh
     checkout, and no test reads a stale `staticfiles/`. Django's manifest storage gives the same
-    names and manifest as WhiteNoise's; WhiteNoise's compression would add ten seconds and no test
-    reads the compressed copies. Subprocesses that serve static files get this folder as STATIC_ROOT.
+    names and manifest as WhiteNoise's. WhiteNoise's compressed copies cost about ten seconds and
+    only the browser tests read them (tests/browser/test_phone.py weighs the page on the wire), so
+    they are written only when a browser test runs. Subprocesses that serve static files get this
+    folder as STATIC_ROOT.
     """
     root = tmp_path_factory.mktemp("staticfiles")
-    manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": manifest}}
+    browser = any(item.get_closest_marker("browser") for item in request.session.items)
+    backend = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if browser
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    )
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": backend}}
     with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield root

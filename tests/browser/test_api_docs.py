@@ -2,9 +2,17 @@
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def _operations_in_the_schema():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sum(method in HTTP_METHODS for path in schema["paths"].values() for method in path)
 
 
 def test_the_api_docs_list_every_operation_and_run_one_without_a_csp_violation(world, page):
@@ -24,7 +32,7 @@ def test_the_api_docs_list_every_operation_and_run_one_without_a_csp_violation(w
     expect(
         page.locator(".opblock-summary-path", has_text="/api/v1/co-leads/").first
     ).to_be_visible()
-    assert operations.count() == 35
+    assert operations.count() == _operations_in_the_schema()
 
     # when: "Try it out" on a public read
     countries = page.locator(".opblock-get", has=page.locator('[data-path="/api/v1/countries/"]'))

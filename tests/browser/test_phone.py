@@ -72,7 +72,9 @@ def test_the_first_visit_to_the_home_page_on_a_phone_is_light_and_its_static_fil
     # then: everything that crossed the wire, headers included, fits the budget
     sizes = [request.sizes() for request in finished]
     transferred = sum(s["responseHeadersSize"] + s["responseBodySize"] for s in sizes)
-    assert transferred < HOME_PAGE_BUDGET, f"{transferred} bytes for {len(finished)} requests"
+    assert transferred < HOME_PAGE_BUDGET, f"{transferred} bytes: " + ", ".join(
+        f"{r.url} {s['responseBodySize']}" for r, s in zip(finished, sizes, strict=True)
+    )
     static = [r for r in finished if "/static/" in r.url]
     assert {r.resource_type for r in static} >= {"stylesheet", "script"}
     for request in static:

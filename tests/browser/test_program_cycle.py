@@ -7,6 +7,7 @@ attributes, so the journey reads the same before and after the Spanish catalogue
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from program_cycle.models import Task
@@ -59,7 +60,15 @@ def draft(page: Page, task: Task, text: str) -> None:
     expect(page).to_have_url(task.get_absolute_url())
 
 
+@pytest.fixture
+def urls_in(language):
+    # Pages carry their language in the path (/es/...): every URL the test builds is the reader's.
+    with translation.override(language):
+        yield
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.usefixtures("urls_in")
 def test_draft_submit_return_resubmit_clear_with_every_step_in_the_history(
     language, narrative_task, personas, world, browser, live_server
 ):

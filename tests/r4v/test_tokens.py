@@ -279,7 +279,9 @@ def _change_own_password(client, user, mailoutbox):
 
 def _reset_by_e_mail(client, user, mailoutbox):
     client.post(reverse("password_reset"), {"email": user.email})
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mailoutbox[0].body)
+    link = re.search(
+        r"https?://[^/\s]+(/[a-z]{2}/accounts/password/reset/\S+/)", mailoutbox[0].body
+    )
     set_password_url = client.get(link.group(1)).url
     response = client.post(
         set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
