@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from r4v.models import User
-from sectors import governance
+from sectors import governance, policy
 from sectors.governance import Severity
 from sectors.models import (
     CoCoordinatorDesignation,
@@ -63,7 +63,10 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         ("admin@demo.r4v.local", "demo-administrator-2026"),
         ("regional.team@demo.r4v.local", "demo-regional-team-2026"),
         ("colombia.team@demo.r4v.local", "demo-platform-team-2026"),
+        ("peru.team@demo.r4v.local", "demo-platform-team-2026"),
+        ("caribbean.team@demo.r4v.local", "demo-platform-team-2026"),
         ("co-coordinator@demo.r4v.local", "demo-co-coordinator-2026"),
+        ("peru.coordinator@demo.r4v.local", "demo-co-coordinator-2026"),
         ("focal.point@demo.r4v.local", "demo-co-lead-focal-point-2026"),
         ("partner@demo.r4v.local", "demo-partner-member-2026"),
     ]
@@ -78,12 +81,15 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         "admin@demo.r4v.local": {Role.ADMINISTRATOR},
         "regional.team@demo.r4v.local": {Role.REGIONAL_TEAM},
         "colombia.team@demo.r4v.local": {Role.PLATFORM_TEAM},
+        "peru.team@demo.r4v.local": {Role.PLATFORM_TEAM},
+        "caribbean.team@demo.r4v.local": {Role.PLATFORM_TEAM},
         "co-coordinator@demo.r4v.local": {Role.CO_COORDINATOR},
+        "peru.coordinator@demo.r4v.local": {Role.CO_COORDINATOR},
         "focal.point@demo.r4v.local": {Role.CO_LEAD_FOCAL_POINT},
         "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
     }
     assert "DEMO logins" in demo_output
-    assert demo_output.splitlines()[0] == "Demo data: 67 created, 0 already present."
+    assert demo_output.splitlines()[0] == "Demo data: 75 created, 0 already present."
 
 
 def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
@@ -130,7 +136,7 @@ def test_only_fictional_organizations_labelled_demo_hold_demo_roles(demo_output)
     # which no demo sector names as co-lead or partner: every page showing one shows "(demo)"
     assert not CoLeadDesignation.objects.exclude(organization__name__endswith=" (demo)").exists()
     assert not PartnerMembership.objects.exclude(organization__name__endswith=" (demo)").exists()
-    assert CoLeadDesignation.objects.count() == 26
+    assert CoLeadDesignation.objects.count() == 28
 
 
 def _regional_findings(rule: str) -> dict[str, governance.Finding]:
@@ -219,7 +225,7 @@ def test_co_coordinators_vary_in_gender_and_languages_and_got_the_sector_role(de
     )
     people = [d.person for d in designations]
     # then
-    assert len(designations) == 12
+    assert len(designations) == 14
     assert {p.gender for p in people} == {"woman", "man", "other", "undisclosed"}
     assert {(p.speaks_spanish, p.speaks_english) for p in people} == {
         (True, True),
@@ -236,12 +242,46 @@ def test_colombia_health_is_activated_with_partners(demo_output):
     colombia_health = PlatformSector.objects.get(platform__code="colombia", sector__code="health")
     # then
     assert colombia_health.is_active is True
-    assert PlatformSector.objects.exclude(platform__code="regional").count() == 1
+    assert PlatformSector.objects.exclude(platform__code="regional").count() == 2
     assert sorted(
         PartnerMembership.objects.filter(platform_sector=colombia_health).values_list(
             "organization__name", flat=True
         )
     ) == ["Caminos Compartidos (demo)", "Fundación Puentes (demo)"]
+
+
+def test_peru_health_is_a_national_sector_whose_co_coordinator_logs_in_and_the_caribbean_has_none(
+    demo_output,
+):
+    # given
+    peru_health = PlatformSector.objects.get(platform__code="peru", sector__code="health")
+    peru = Platform.objects.get(code="peru")
+    caribbean = Platform.objects.get(code="caribbean")
+    # when
+    national = policy.holders(policy.Party.NATIONAL_SECTOR, peru_health)
+    caribbean_health = policy.Where(platform_id=caribbean.pk, sector_id=peru_health.sector_id)
+    # then: a UN agency and an NGO co-lead it, each with a co-coordinator
+    assert peru_health.is_active is True
+    assert sorted(
+        peru_health.co_leads.open().values_list("organization__name", "organization__kind")
+    ) == [("Agencia ONU Andes (demo)", "un_agency"), ("Fundación Puentes (demo)", "national_ngo")]
+    assert sorted(national.values_list("email", flat=True)) == [
+        "ines.flores@demo.r4v.local",
+        "peru.coordinator@demo.r4v.local",
+    ]
+    # and the printed co-coordinator login holds the sector's role there
+    assert RoleAssignment.objects.get(
+        user__email="peru.coordinator@demo.r4v.local", revoked_at__isnull=True
+    ).platform_sector == (peru_health)
+    # and the two platform teams that draft the PiN of the two walks are there
+    assert list(policy.holders(policy.Party.PLATFORM, peru).values_list("email", flat=True)) == [
+        "peru.team@demo.r4v.local"
+    ]
+    assert list(
+        policy.holders(policy.Party.PLATFORM, caribbean).values_list("email", flat=True)
+    ) == ["caribbean.team@demo.r4v.local"]
+    # and the Caribbean has no National Health Sector: the Regional one clears in its place
+    assert not policy.holders(policy.Party.NATIONAL_SECTOR, caribbean_health).exists()
 
 
 def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
@@ -251,7 +291,7 @@ def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
     again = seed_demo()
     # then
     assert counts() == before
-    assert again.splitlines()[0] == "Demo data: 0 created, 67 already present."
+    assert again.splitlines()[0] == "Demo data: 0 created, 75 already present."
     assert printed_logins(again) == printed_logins(demo_output)
 
 
@@ -263,7 +303,7 @@ def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
     # when
     again = seed_demo()
     # then
-    assert again.splitlines()[0] == "Demo data: 1 created, 66 already present."
+    assert again.splitlines()[0] == "Demo data: 1 created, 74 already present."
     assert (
         authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
         == partner

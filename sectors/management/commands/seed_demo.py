@@ -1,12 +1,12 @@
 """A clearly labelled DEMO data set on top of the real structure, for trying the product out.
 
 Fictional organizations only (every name ends in " (demo)", UN agencies included), demo co-lead
-and co-coordinator designations on regional sectors, partners, one national activation, and one
-login per role with a fixed, printed password. No real organization is named in a made-up role:
-IOM and UNHCR, which `load_structure` records as the platforms' co-leads (seed 000 §I), co-lead
-no demo sector, so every page that shows a demo co-lead shows "(demo)" in its name.
-Everything goes through the services, attributed to the system user. Safe to run again: what
-exists is left as it is and the table is reprinted.
+and co-coordinator designations on regional sectors and Peru Health, partners, two national
+activations, and logins for every role with a fixed, printed password. No real organization is
+named in a made-up role: IOM and UNHCR, which `load_structure` records as the platforms'
+co-leads (seed 000 §I), co-lead no demo sector, so every page that shows a demo co-lead shows
+"(demo)" in its name. Everything goes through the services, attributed to the system user. Safe
+to run again: what exists is left as it is and the table is reprinted.
 
 The passwords are public (printed here and in the README), so the command refuses to run with
 DEBUG off unless told explicitly.
@@ -192,7 +192,23 @@ DEMO_PARTNERS = (
     ("colombia", "health", PUENTES),
     ("colombia", "health", CAMINOS),
 )
-NATIONAL_ACTIVATION = ("colombia", "health")
+NATIONAL_ACTIVATIONS = (("colombia", "health"), ("peru", "health"))
+
+# The Peru Health Sector runs as a National Sector: a UN agency and an NGO co-lead it, each with a
+# co-coordinator, so Peru's PiN is cleared by the National Sector and then the Regional Platform
+# (the walk in the README). The Caribbean has no Health sector: its PiN is cleared by the
+# Regional Health Sector in its place. (platform, sector, organization[, person])
+DEMO_NATIONAL_CO_LEADS = (("peru", "health", ANDES), ("peru", "health", PUENTES))
+PERU_COORDINATOR_LOGIN = "peru.coordinator"
+DEMO_NATIONAL_CO_COORDINATORS = (
+    (
+        "peru",
+        "health",
+        ANDES,
+        PersonData(PERU_COORDINATOR_LOGIN, "Carmen Quispe", Gender.WOMAN, True, True),
+    ),
+    ("peru", "health", PUENTES, PersonData("ines.flores", "Inés Flores", Gender.WOMAN, True, True)),
+)
 
 
 class LoginData(NamedTuple):
@@ -207,7 +223,10 @@ DEMO_LOGINS = (
     LoginData("admin", "Demo Administrator", Role.ADMINISTRATOR, None),
     LoginData("regional.team", "Paula Méndez", Role.REGIONAL_TEAM, "regional"),
     LoginData("colombia.team", "Julián Ortega", Role.PLATFORM_TEAM, "colombia"),
+    LoginData("peru.team", "Rocío Huamán", Role.PLATFORM_TEAM, "peru"),
+    LoginData("caribbean.team", "Kevin Baptiste", Role.PLATFORM_TEAM, "caribbean"),
     LoginData(COORDINATOR_LOGIN, "Diego Ramírez", Role.CO_COORDINATOR, ("regional", "health")),
+    LoginData(PERU_COORDINATOR_LOGIN, "Carmen Quispe", Role.CO_COORDINATOR, ("peru", "health")),
     LoginData("focal.point", "Lucía Vargas", Role.CO_LEAD_FOCAL_POINT, CAMINOS),
     LoginData("partner", "Marco Silva", Role.PARTNER_MEMBER, PUENTES),
 )
@@ -284,21 +303,22 @@ class DemoSeeder:
             self.result.count(created=not exists)
 
     def national_activation(self) -> None:
-        platform_code, sector_code = NATIONAL_ACTIVATION
-        platform = Platform.objects.get(code=platform_code)
-        sector = Sector.objects.get(code=sector_code)
-        active = PlatformSector.objects.filter(
-            platform=platform, sector=sector, is_active=True
-        ).exists()
-        if not active:
-            services.platform_sector_activate(
-                platform=platform, sector=sector, by=self.by, reason=REASON
-            )
-        self.result.count(created=not active)
+        for platform_code, sector_code in NATIONAL_ACTIVATIONS:
+            platform = Platform.objects.get(code=platform_code)
+            sector = Sector.objects.get(code=sector_code)
+            active = PlatformSector.objects.filter(
+                platform=platform, sector=sector, is_active=True
+            ).exists()
+            if not active:
+                services.platform_sector_activate(
+                    platform=platform, sector=sector, by=self.by, reason=REASON
+                )
+            self.result.count(created=not active)
 
     def co_leads(self) -> None:
-        for sector_code, org_key in DEMO_CO_LEADS:
-            ps = self.platform_sector("regional", sector_code)
+        rows = [("regional", *row) for row in DEMO_CO_LEADS] + list(DEMO_NATIONAL_CO_LEADS)
+        for platform_code, sector_code, org_key in rows:
+            ps = self.platform_sector(platform_code, sector_code)
             org = self.org(org_key)
             exists = (
                 CoLeadDesignation.objects.open()
@@ -306,7 +326,7 @@ class DemoSeeder:
                 .exists()
             )
             if not exists:
-                expiring = (sector_code, org_key) == EXPIRING_CO_LEAD
+                expiring = (platform_code, sector_code, org_key) == ("regional", *EXPIRING_CO_LEAD)
                 services.co_lead_designate(
                     platform_sector=ps,
                     organization=org,
@@ -330,8 +350,9 @@ class DemoSeeder:
         )
 
     def co_coordinators(self) -> None:
-        for sector_code, org_key, data in DEMO_CO_COORDINATORS:
-            ps = self.platform_sector("regional", sector_code)
+        rows = [("regional", *row) for row in DEMO_CO_COORDINATORS]
+        for platform_code, sector_code, org_key, data in rows + list(DEMO_NATIONAL_CO_COORDINATORS):
+            ps = self.platform_sector(platform_code, sector_code)
             org = self.org(org_key)
             person = self.person(data)
             exists = (
