@@ -73,6 +73,34 @@ STORIES = (
     ),
 )
 
+# Left in draft for a new user to play (README, "Program cycle and clearance"): who does what,
+# in order, as seed_demo's logins. (task type, platform, sector, [(login, action)], what it shows)
+WALKS = (
+    (
+        "pin",
+        "peru",
+        "health",
+        [
+            ("peru.team", "submit"),
+            ("peru.coordinator", "clear"),
+            ("regional.team", "clear"),
+        ],
+        "the National Sector clears, then the Regional Platform",
+    ),
+    (
+        "pin",
+        "caribbean",
+        "health",
+        [
+            ("caribbean.team", "submit"),
+            ("co-coordinator", "clear"),
+            ("regional.team", "clear"),
+        ],
+        "no National Sector: the Regional Health Sector clears in its place, then the Regional "
+        "Platform",
+    ),
+)
+
 
 def _user(local_part: str) -> User | None:
     return User.objects.filter(email=f"{local_part}@{DOMAIN}").first()
@@ -96,6 +124,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo cycle '{cycle.name}': {made} tasks made.")
         for line in played:
             self.stdout.write(f"  {line}")
+        self.stdout.write("Walks to play (README, Program cycle and clearance):")
+        for code, platform, sector, steps, shows in WALKS:
+            task = Task.objects.get(
+                cycle=cycle, task_type__code=code, platform__code=platform, sector__code=sector
+            )
+            moves = ", ".join(f"{login} {action}s" for login, action in steps)
+            self.stdout.write(
+                f"  {code} · {platform} · {sector} ({task.get_state_display().lower()}, "
+                f"{task.get_absolute_url()}): {shows}. {moves}."
+            )
 
     def _cycle(self) -> Cycle:
         cycle = Cycle.objects.filter(name=CYCLE_NAME).first()
