@@ -3,7 +3,8 @@
 The real structure (load_structure: 17 countries, 9 platforms, the catalogue), then the full
 catalogue active on every platform, 300 organizations, 1,500 people, two co-leads (a UN agency
 and an NGO) with a co-coordinator each on every sector of every platform, and ten partners per
-sector. Written with bulk_create: it is a fixture for measuring, not coordination history.
+sector; then the program cycle and the calendar (cycle_data.py). Written with bulk_create: it is
+a fixture for measuring, not coordination history.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
 from r4v.models import User
+from scripts.bench import cycle_data
 from sectors.models import (
     CoCoordinatorDesignation,
     CoLeadDesignation,
@@ -32,6 +34,7 @@ def ensure() -> dict[str, int]:
     call_command("load_structure", verbosity=0)
     if not Organization.objects.filter(name=MARKER).exists():
         _generate()
+    cycles_and_meetings = cycle_data.ensure()
     return {
         "platforms": Platform.objects.count(),
         "platform_sectors": PlatformSector.objects.filter(is_active=True).count(),
@@ -40,6 +43,7 @@ def ensure() -> dict[str, int]:
         "co_leads": CoLeadDesignation.objects.count(),
         "co_coordinators": CoCoordinatorDesignation.objects.count(),
         "partners": PartnerMembership.objects.count(),
+        **cycles_and_meetings,
     }
 
 

@@ -8,11 +8,16 @@ dataset of realistic size (scripts/bench/dataset.py), starts gunicorn with 4 syn
 127.0.0.1 with the harness's settings (the product plus floor views that exist only here), and
 drives each endpoint with `wrk` (Debian package) from a second process: fixed connections,
 fixed duration, endpoints interleaved over several rounds. It prints, per endpoint, the median
-req/s, p50 and p99 latency, queries per request, bytes, and the ratio to the endpoint's floor
-measured in the same run, and writes var/bench/latest.json.
+req/s, p50, p95 (p95.lua) and p99 latency, queries per request, bytes, and the ratio to the
+endpoint's floor measured in the same run, and writes var/bench/latest.json.
+
+Logged-in pages and API reads are measured as the people cycle_data.py creates: the harness
+logs them in through the log-in page (a session cookie) and the token endpoint (a token) of
+the running server, and wrk sends that cookie or header with every request.
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
 import platform
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -34,12 +40,15 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-els
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/r4v_bench")
 os.environ["DATABASE_URL"] = BENCH_DB
 
+from scripts.bench import report  # noqa: E402  (plain printing: no Django import)
+
 # name -> (path, floor name[, request headers]). A floor is measured like any endpoint; its own
 # floor is None. Every capability adds its pages and endpoints here. Anonymous public reads
 # are served from the public cache (r4v/public_cache.py); `Cache-Control: no-cache` asks for
 # a fresh render, which measures the views and serializers themselves. `If-None-Match: {etag}`
 # sends the ETag the probe received, so the server answers 304.
 FRESH = {"Cache-Control": "no-cache"}
+PLATFORM_SECTORS_API = "API platform-sectors ?limit=50"
 ENDPOINTS: dict[str, tuple] = {
     "plain Django constant": ("/bench/plain/", None),
     "DRF constant": ("/bench/drf/", "plain Django constant"),
@@ -47,7 +56,7 @@ ENDPOINTS: dict[str, tuple] = {
     "hand-written platforms": ("/bench/hand/platforms/", None),
     "bare template platform page": ("/bench/template/platform/colombia/", None),
     # The API lists as rendered (fresh), against the hand-written rows.
-    "API platform-sectors ?limit=50": (
+    PLATFORM_SECTORS_API: (
         "/api/v1/platform-sectors/?limit=50",
         "hand-written platform-sectors",
         FRESH,
@@ -93,7 +102,39 @@ ENDPOINTS: dict[str, tuple] = {
         "plain Django constant",
         {"If-None-Match": "{etag}"},
     ),
+    # The program cycle and the calendar (issues 14 and 13), logged in (never cached), against
+    # the sector-data pull: {session_*} and {token_*} are the logins made by _logins().
+    "page clearance queue (team)": (
+        "/en/program-cycle/queue/",
+        PLATFORM_SECTORS_API,
+        {"Cookie": "{session_regional}"},
+    ),
+    "page My work (Peru team)": (
+        "/en/manage/",
+        PLATFORM_SECTORS_API,
+        {"Cookie": "{session_peru}"},
+    ),
+    "API tasks ?limit=50 (team)": (
+        "/api/v1/tasks/?limit=50",
+        PLATFORM_SECTORS_API,
+        {"Authorization": "Token {token_regional}"},
+    ),
+    "API meetings ?limit=50 (team)": (
+        "/api/v1/meetings/?limit=50",
+        PLATFORM_SECTORS_API,
+        {"Authorization": "Token {token_regional}"},
+    ),
+    "iCalendar public feed": ("/en/calendar/public.ics", PLATFORM_SECTORS_API),
 }
+# Printed again beside PLATFORM_SECTORS_API: median and p95, and their ratios to its own.
+BESIDE_PLATFORM_SECTORS = (
+    "page clearance queue (team)",
+    "page My work (Peru team)",
+    "API tasks ?limit=50 (team)",
+    "API meetings ?limit=50 (team)",
+    "iCalendar public feed",
+)
+P95_SCRIPT = Path(__file__).with_name("p95.lua")
 
 
 def _setup_database() -> dict:
@@ -142,12 +183,51 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def _probe(base: str, path: str, headers: dict) -> dict:
+def _session(base: str, email: str, password: str) -> str:
+    """Log in through the log-in page as a browser does; the session cookie to send."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = base + "/en/accounts/login/"
+    page = browser.open(login, timeout=10).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"username": email, "password": password, "csrfmiddlewaretoken": csrf}
+    browser.open(
+        urllib.request.Request(login, data=urllib.parse.urlencode(form).encode()), timeout=30
+    )
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"could not log in as {email}")
+    return f"sessionid={cookies['sessionid']}"
+
+
+def _token(base: str, email: str, password: str) -> str:
+    body = json.dumps({"email": email, "password": password, "name": "bench"})
+    request = urllib.request.Request(
+        base + "/api/v1/auth/token/",
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["token"]
+
+
+def _logins(base: str) -> dict[str, str]:
+    """The credentials the endpoints' headers name: a session and a token per person."""
+    from scripts.bench.cycle_data import PASSWORD, PERU_TEAM, REGIONAL  # after django.setup()
+
+    return {
+        "session_regional": _session(base, REGIONAL, PASSWORD),
+        "session_peru": _session(base, PERU_TEAM, PASSWORD),
+        "token_regional": _token(base, REGIONAL, PASSWORD),
+    }
+
+
+def _probe(base: str, path: str, headers: dict, logins: dict) -> dict:
     """Status, body bytes, queries (the harness's middleware counts them) and the headers to
     send under load. A cached endpoint is probed twice, so the second answer is the hit."""
     etag = ""
     for _attempt in range(2):
-        sent = {name: value.format(etag=etag) for name, value in headers.items()}
+        sent = {name: value.format(etag=etag, **logins) for name, value in headers.items()}
         if "If-None-Match" in headers and not etag:
             sent.pop("If-None-Match")
         try:
@@ -178,7 +258,8 @@ def _ms(text: str) -> float:
 def _wrk(url: str, duration: int, connections: int, headers: dict) -> dict:
     header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(P95_SCRIPT)]
+        + [*header_args, url],
         capture_output=True,
         text=True,
         check=True,
@@ -188,6 +269,7 @@ def _wrk(url: str, duration: int, connections: int, headers: dict) -> dict:
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p95_ms": int(re.search(r"p95_us: (\d+)", out).group(1)) / 1000,
         "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
@@ -221,7 +303,10 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = _start_gunicorn(port, args.workers)
     try:
-        probes = {name: _probe(base, spec[0], _headers(spec)) for name, spec in endpoints.items()}
+        logins = _logins(base)
+        probes = {
+            name: _probe(base, spec[0], _headers(spec), logins) for name, spec in endpoints.items()
+        }
         for name, probe in probes.items():
             expected = 304 if "If-None-Match" in _headers(endpoints[name]) else 200
             if probe["status"] != expected:
@@ -245,6 +330,7 @@ def main() -> None:
             "floor": floor,
             "rps": statistics.median(r["rps"] for r in rounds),
             "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+            "p95_ms": statistics.median(r["p95_ms"] for r in rounds),
             "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
             "non_2xx": sum(r["non_2xx"] for r in rounds),
             **{k: probes[name][k] for k in ("queries", "bytes")},
@@ -255,27 +341,13 @@ def main() -> None:
         result["ratio"] = round(result["rps"] / floor_rps, 2) if floor_rps else 1.0
 
     machine = f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
-    header = (
-        f"{'endpoint':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
-        f"{'bytes':>8} {'ratio':>6} {'errors':>6}  floor"
+    report.print_tables(
+        results,
+        title=f"{time.strftime('%Y-%m-%d')} · {machine} · gunicorn {args.workers} sync workers · "
+        f"wrk {args.connections} connections · {args.rounds} rounds x {args.duration} s · {sizes}",
+        reference=PLATFORM_SECTORS_API,
+        beside=BESIDE_PLATFORM_SECTORS,
     )
-    print(
-        f"\n{time.strftime('%Y-%m-%d')} · {machine} · gunicorn {args.workers} sync workers · "
-        f"wrk {args.connections} connections · {args.rounds} rounds x {args.duration} s · {sizes}"
-    )
-    print(header)
-    for name, r in results.items():
-        print(
-            f"{name:34} {r['rps']:8.0f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['queries']:7} "
-            f"{r['bytes']:8} {r['ratio']:6.2f} {r['non_2xx']:6}  {r['floor'] or '—'}"
-        )
-    print("\n| endpoint | req/s | p50 ms | p99 ms | queries | bytes | ratio | floor |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for name, r in results.items():
-        print(
-            f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-            f"{r['queries']} | {r['bytes']:,} | {r['ratio']:.2f} | {r['floor'] or '—'} |"
-        )
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

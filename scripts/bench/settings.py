@@ -13,6 +13,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # The figures are for the deployment's shape: persistent connections with health checks.
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The harness logs in over plain HTTP on loopback (run.py), so its cookies cannot be Secure.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
 # Counts each response's queries into a header the harness reads (once per endpoint).
 MIDDLEWARE = ["scripts.bench.views.QueryCountMiddleware", *MIDDLEWARE]
 

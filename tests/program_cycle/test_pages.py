@@ -239,3 +239,28 @@ def test_the_queue_and_my_work_ask_the_same_number_of_queries_at_1x_and_10x(
     if who == "ana":
         # the guides Luis submitted; Ana drafts nothing of these types
         assert work["counts"] == {"to_draft": 0, "overdue": 0, "to_clear": 10}
+
+
+@pytest.mark.parametrize("who", ["regional_team", "ana", "colombia_team"])
+def test_the_my_work_page_asks_the_same_number_of_queries_at_1x_and_10x(who, world, cast):
+    # given: the page itself (sectors:manage-home), with its program-cycle and calendar parts
+    user_pk = getattr(cast, who).pk
+
+    def my_work_page():
+        client = client_for(Client(), User.objects.get(pk=user_pk))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/en/manage/")
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    _fill(world, cast, 1)
+    my_work_page()  # warm the process-wide caches
+    # when
+    small, small_page = my_work_page()
+    _fill(world, cast, 9)
+    big, big_page = my_work_page()
+    # then
+    assert big == small
+    if who == "colombia_team":
+        assert "1 task to draft" in small_page
+        assert "10 tasks to draft" in big_page
