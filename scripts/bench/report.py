@@ -1,5 +1,21 @@
 """The harness's tables: every endpoint against its floor, and the program cycle and calendar
-beside the sector-data pull (median and p95, and their ratios to its own)."""
+beside the sector-data pull (median and p95, and their ratios to its own).
+
+An endpoint none of whose requests finished within the run's --duration has no latency and no
+ratio: it prints "n/a" rather than a zero that reads as infinitely fast.
+"""
+
+
+def _ms(r: dict, key: str) -> str:
+    return f"{r[key]:.1f}" if r["rps"] else "n/a"
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _over(a: dict, b: dict, key: str) -> float | None:
+    return a[key] / b[key] if a["rps"] and b["rps"] and b[key] else None
 
 
 def _all(results: dict) -> None:
@@ -9,16 +25,16 @@ def _all(results: dict) -> None:
     )
     for name, r in results.items():
         print(
-            f"{name:34} {r['rps']:8.0f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['p99_ms']:7.1f} "
-            f"{r['queries']:7} {r['bytes']:8} {r['ratio']:6.2f} {r['non_2xx']:6}  "
-            f"{r['floor'] or '—'}"
+            f"{name:34} {r['rps']:8.0f} {_ms(r, 'p50_ms'):>7} {_ms(r, 'p95_ms'):>7} "
+            f"{_ms(r, 'p99_ms'):>7} {r['queries']:7} {r['bytes']:8} {_ratio(r['ratio']):>6} "
+            f"{r['non_2xx']:6}  {r['floor'] or '—'}"
         )
     print("\n| endpoint | req/s | p50 ms | p95 ms | p99 ms | queries | bytes | ratio | floor |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for name, r in results.items():
         print(
-            f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['p99_ms']:.1f} | {r['queries']} | {r['bytes']:,} | {r['ratio']:.2f} | "
+            f"| {name} | {r['rps']:,.0f} | {_ms(r, 'p50_ms')} | {_ms(r, 'p95_ms')} | "
+            f"{_ms(r, 'p99_ms')} | {r['queries']} | {r['bytes']:,} | {_ratio(r['ratio'])} | "
             f"{r['floor'] or '—'} |"
         )
 
@@ -29,15 +45,15 @@ def _beside(results: dict, reference: str, names: tuple[str, ...]) -> None:
     if reference not in results or not rows:
         return
     ref = results[reference]
-    print(f"\nBeside {reference} (p50 {ref['p50_ms']:.1f} ms, p95 {ref['p95_ms']:.1f} ms):")
+    print(f"\nBeside {reference} (p50 {_ms(ref, 'p50_ms')} ms, p95 {_ms(ref, 'p95_ms')} ms):")
     print("\n| endpoint | p50 ms | p95 ms | p50 ratio | p95 ratio | req/s ratio | queries |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in rows:
         r = results[name]
         print(
-            f"| {name} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['p50_ms'] / ref['p50_ms']:.2f} | {r['p95_ms'] / ref['p95_ms']:.2f} | "
-            f"{r['rps'] / ref['rps']:.2f} | {r['queries']} |"
+            f"| {name} | {_ms(r, 'p50_ms')} | {_ms(r, 'p95_ms')} | "
+            f"{_ratio(_over(r, ref, 'p50_ms'))} | {_ratio(_over(r, ref, 'p95_ms'))} | "
+            f"{_ratio(_over(r, ref, 'rps'))} | {r['queries']} |"
         )
 
 

@@ -337,8 +337,14 @@ def main() -> None:
         }
     for result in results.values():
         floor = result["floor"]
-        floor_rps = results[floor]["rps"] if floor else 0
-        result["ratio"] = round(result["rps"] / floor_rps, 2) if floor_rps else 1.0
+        if not floor:
+            result["ratio"] = 1.0
+            continue
+        # No request finished within --duration (a slow endpoint on a loaded machine): no ratio.
+        floor_rps = results[floor]["rps"]
+        result["ratio"] = (
+            round(result["rps"] / floor_rps, 2) if floor_rps and result["rps"] else None
+        )
 
     machine = f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
     report.print_tables(
