@@ -164,7 +164,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(port: int, workers: int, startup_timeout: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "r4v.wsgi:application", "--bind", f"127.0.0.1:{port}"]
@@ -172,15 +172,18 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         cwd=ROOT,
         env={**os.environ},
     )
-    deadline = time.monotonic() + 30
+    # A worker's first request imports the whole project: on a machine busy with other work
+    # that takes seconds, so each try waits long enough for it and the whole start a while.
+    deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/plain/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/plain/", timeout=10)
             return process
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     process.terminate()
-    raise SystemExit("gunicorn did not answer within 30 s")
+    process.wait(timeout=30)
+    raise SystemExit(f"gunicorn did not answer within {startup_timeout} s")
 
 
 def _session(base: str, email: str, password: str) -> str:
@@ -286,6 +289,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
+        "--startup-timeout", type=int, default=120, help="seconds to wait for gunicorn to answer"
+    )
+    parser.add_argument(
         "--only", default="", help="regex: measure only matching endpoints (and their floors)"
     )
     args = parser.parse_args()
@@ -301,7 +307,7 @@ def main() -> None:
             floor = ENDPOINTS[floor][1]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_gunicorn(port, args.workers)
+    server = _start_gunicorn(port, args.workers, args.startup_timeout)
     try:
         logins = _logins(base)
         probes = {
