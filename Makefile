@@ -44,7 +44,9 @@ serve:
 
 # The whole suite. CI sets DATABASE_URL and REDIS_URL to PostgreSQL and Redis; without them
 # it runs on SQLite and the filesystem broker.
-# The suite collects the static files it serves itself (tests/conftest.py).
+# The suite collects the static files it serves itself (tests/conftest.py). It runs on every
+# core (pytest-xdist); PYTEST_ARGS="tests/sectors -n0" runs a part in this process.
+PYTEST_ARGS ?= -n auto --dist worksteal
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-used-anywhere-else-0123456789abcdef} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
@@ -66,6 +68,7 @@ schema: install
 # endpoint against its floor in the same run, driven by wrk (Debian). Prints the table, writes
 # var/bench/latest.json. `bench-pages`: queries and in-process latency on the demo database.
 bench: install
+	scripts/install-debian.sh wrk
 	$(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
 
 bench-pages: install
