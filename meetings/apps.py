@@ -2,6 +2,20 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def my_work_section(user) -> dict | None:
+    """The calendar's part of "My work": sittings ahead, minutes to circulate, action points.
+
+    For anyone with a role in the structure, as the program cycle's part.
+    """
+    from sectors.policy import scope_of
+
+    from .selectors import my_work
+
+    if not scope_of(user).is_staff_of_structure:
+        return None
+    return {"meetings_work": my_work(user)}
+
+
 class MeetingsConfig(AppConfig):
     """Sector meetings, the shared calendar, its overlap scan, reminders and feeds."""
 
@@ -10,4 +24,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # Registers the reminder handlers before the first sweep (r4v.reminders.handler).
+        from r4v import my_work
+
         from . import reminders  # noqa: F401
+
+        my_work.register(
+            "meetings", template="meetings/_my_work.html", context=my_work_section, order=30
+        )

@@ -2,6 +2,20 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def my_work_section(user) -> dict | None:
+    """The program-cycle part of "My work": tasks to draft and to clear, with counts.
+
+    For anyone with a role in the structure; someone without one has no task to be told about.
+    """
+    from sectors.policy import scope_of
+
+    from .selectors import my_work
+
+    if not scope_of(user).is_staff_of_structure:
+        return None
+    return {"work": my_work(user)}
+
+
 class ProgramCycleConfig(AppConfig):
     """RMNA/RMRP cycles, tasks, submissions and their clearance."""
 
@@ -11,4 +25,13 @@ class ProgramCycleConfig(AppConfig):
     def ready(self):
         # Registers the reminder handlers and Task's allowed_actions before the first request
         # or sweep (r4v.reminders.handler, sectors.policy.actions_source).
+        from r4v import my_work
+
         from . import reminders, workflow  # noqa: F401
+
+        my_work.register(
+            "program_cycle",
+            template="program_cycle/_my_work.html",
+            context=my_work_section,
+            order=20,
+        )

@@ -134,8 +134,8 @@ class Eligibility:
     """The parties one user holds, each confirmed by `sectors.policy.holds`.
 
     Built with a constant number of queries (the user's platform-team roles and co-coordinator
-    designations give the candidates; the policy confirms each), so a list of any length asks
-    nothing more per row.
+    designations give the candidates; the policy confirms them all in one union), so a list of
+    any length, and a user with any number of roles, asks nothing more per row or role.
     """
 
     def __init__(self, user, *, on: datetime.date | None = None):
@@ -167,11 +167,18 @@ class Eligibility:
                 Party.REGIONAL_SECTOR if kind == Platform.Kind.REGIONAL else Party.NATIONAL_SECTOR
             )
             candidates.add(place_key(party, platform_id, sector_id))
-        self.held = frozenset(
-            key
-            for key in candidates
-            if policy.holds(user, Party(key[0]), Where(platform_id=key[1], sector_id=key[2]), on=on)
-        )
+        # The policy confirms every candidate in one query (a union of its answers, as in
+        # `prefetch_others`): one `holds()` each would cost a query per role held.
+        keys = list(candidates)
+        parts = [
+            policy.holders(Party(key[0]), Where(platform_id=key[1], sector_id=key[2]), on=on)
+            .filter(pk=user.pk)
+            .annotate(slot=Value(n))
+            .values("slot")
+            for n, key in enumerate(keys)
+        ]
+        found = set(parts[0].union(*parts[1:]).order_by().values_list("slot", flat=True))
+        self.held = frozenset(key for n, key in enumerate(keys) if n in found)
 
     def holds(self, party: str, platform_id: int | None, sector_id: int | None) -> bool:
         return place_key(party, platform_id, sector_id) in self.held

@@ -99,6 +99,19 @@ class ApiTokenForm(BootstrapForm):
     )
 
 
+class NotificationReadForm(forms.Form):
+    """Mark one notification read (`notification`) or all of them (`all`)."""
+
+    notification = forms.IntegerField(required=False, min_value=1)
+    all = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all") and not data.get("notification"):
+            raise forms.ValidationError(_("Choose a message, or mark all as read."))
+        return data
+
+
 class ProfileForm(BootstrapMixin, forms.ModelForm):
     """What a person keeps current about themselves: name, languages, zone, how e-mail arrives."""
 

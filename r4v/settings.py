@@ -138,7 +138,7 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_AUTO_PREFETCH = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "sectors:manage-home"
+LOGIN_REDIRECT_URL = "my-work"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,9 @@ from .api import TokenObtainView, api_not_found, router
 # the API answers in the Accept-Language it is sent.
 urlpatterns = i18n_patterns(
     path("", home, name="home"),
+    # The person's own pages (the shared kit: every app adds to My work and sends to the inbox).
+    path("my-work/", views.my_work, name="my-work"),
+    path("inbox/", views.inbox, name="inbox"),
     path("", include("sectors.urls")),
     path("", include("program_cycle.urls")),
     path("", include("meetings.urls")),
@@ -26,6 +29,7 @@ urlpatterns = i18n_patterns(
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/api-tokens/", views.api_token, name="api-token"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),

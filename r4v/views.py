@@ -1,13 +1,106 @@
-"""The person's own pages: their profile."""
+"""The person's own pages: My work, the inbox, API tokens and the profile.
 
+They belong to the shared kit because every app sends to the inbox and adds to My work; none
+of them imports a domain app (My work's sections are registered by the apps, `r4v.my_work`).
+"""
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from . import my_work as my_work_sections
 from . import services
-from .forms import ProfileForm
+from .errors import DomainError
+from .forms import ApiTokenForm, NotificationReadForm, ProfileForm
 from .forms_kit import form_service_call
+from .models import Notification
+from .paging import paginate
+
+INBOX_PAGE_SIZE = 25
+
+
+@login_required
+def my_work(request):
+    user = request.user
+    context = {
+        "sections": my_work_sections.sections_for(user),
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }
+    return render(request, "r4v/my_work.html", context)
+
+
+@login_required
+def inbox(request):
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        form = NotificationReadForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                " ".join(form.errors.get("__all__", [])) or _("Invalid request.")
+            )
+        if form.cleaned_data["all"]:
+            services.notifications_mark_all_read(user=request.user)
+            messages.success(request, _("All messages marked as read."))
+            return redirect("inbox")
+        # Another user's message answers 404, exactly like one that does not exist.
+        notification = get_object_or_404(mine, pk=form.cleaned_data["notification"])
+        services.notification_mark_read(notification=notification)
+        if "open" in request.POST and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(notification.url)
+        page = request.POST.get("page", "")
+        return redirect(reverse("inbox") + (f"?page={page}" if page.isdigit() else ""))
+    page = paginate(request, mine.order_by("-created_at", "-pk"), per_page=INBOX_PAGE_SIZE)
+    unread = mine.filter(read_at__isnull=True).count()
+    return render(request, "r4v/inbox.html", {"page": page, "unread": unread})
+
+
+@never_cache
+@login_required
+def api_token(request):
+    form = ApiTokenForm()
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            token_id = request.POST.get("token", "")
+            # Someone else's token, or one already gone, answers the same 404.
+            if not token_id.isdigit() or not services.api_token_revoke(
+                user=request.user, token_id=int(token_id)
+            ):
+                raise Http404
+            messages.success(request, _("The token was revoked; it no longer works."))
+            return redirect("api-token")
+        if action != "generate":
+            return HttpResponseBadRequest(_("Invalid request."))
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, new_key = services.api_token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                # Shown in this response only; the key is not stored, so never again.
+                form = ApiTokenForm()
+    context = {
+        "form": form,
+        "tokens": request.user.api_tokens.order_by("-created_at"),
+        "now": timezone.now(),
+        "new_key": new_key,
+        "example_url": request.build_absolute_uri(reverse("api-root")) + "platform-sectors/",
+        "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
+    }
+    return render(request, "r4v/token.html", context)
 
 
 @login_required

@@ -44,7 +44,7 @@ def _urls(ps: PlatformSector) -> list[tuple[str, str]]:
         "/api/v1/organizations/",
     ]
     team = [
-        "/en/manage/",
+        "/en/my-work/",
         "/en/manage/organizations/",
         "/en/manage/platforms/regional/",
         f"/en/manage/sectors/{ps.pk}/",

@@ -11,4 +11,7 @@ class SectorsConfig(AppConfig):
     def ready(self):
         # The services register the change notices' allowed_actions and the reminder
         # handlers; the API, the pages and the worker all need them before the first call.
-        from . import services  # noqa: F401
+        from . import my_work, services  # noqa: F401
+
+        # Its sections of the shared "My work" page (r4v.my_work).
+        my_work.register_sections()

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import directory, governance, notices, public, structure
 
@@ -21,7 +22,8 @@ urlpatterns = [
         "contacts/r4v-contacts.vcf", directory.contact_directory_vcf, name="contact-directory-vcf"
     ),
     # --- Managing the structure (roles; see sectors.policy) -------------------------------------
-    path("manage/", notices.manage_home, name="manage-home"),
+    # My work moved to the shared kit (r4v.views.my_work); old links and reverses land there.
+    path("manage/", RedirectView.as_view(pattern_name="my-work"), name="manage-home"),
     path("manage/organizations/", structure.organization_list, name="organization-manage-list"),
     path("manage/organizations/new/", structure.organization_create, name="organization-create"),
     path(
@@ -56,7 +58,7 @@ urlpatterns = [
     path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
     path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
     path("manage/history/<slug:model>/<int:pk>/", structure.history, name="history"),
-    # --- Change notices, governance, inbox, API token -------------------------------------------
+    # --- Change notices, governance ------------------------------------------------------------
     path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
     path("manage/change-notices/new/", notices.change_notice_create, name="change-notice-create"),
     path(
@@ -70,6 +72,4 @@ urlpatterns = [
     path("manage/governance/", governance.governance, name="governance"),
     path("manage/governance.csv", governance.governance_csv, name="governance-csv"),
     path("manage/governance.xlsx", governance.governance_xlsx, name="governance-xlsx"),
-    path("manage/inbox/", notices.inbox, name="inbox"),
-    path("manage/api-token/", notices.api_token, name="api-token"),
 ]

@@ -1,23 +1,20 @@
-"""The calendar's parts of pages that belong to other apps ("My work", a sector's set-up,
-governance), so those apps show them without importing meetings (imports point one way)."""
+"""The calendar's parts of pages that belong to other apps (a sector's set-up, governance).
+
+Its part of "My work" is a registered section instead (`MeetingsConfig.ready`, r4v.my_work).
+"""
 
 import datetime
 
 from django import template
 from django.utils import timezone
 
-from .. import discipline, selectors
+from .. import discipline
 
 register = template.Library()
 
 # Discipline is judged over the last three months: long enough to see a missing monthly
 # meeting, short enough to be about the current co-coordinators.
 WINDOW = datetime.timedelta(days=92)
-
-
-@register.inclusion_tag("meetings/_my_work.html", takes_context=True)
-def meetings_my_work(context):
-    return {"meetings_work": selectors.my_work(context["request"].user)}
 
 
 @register.inclusion_tag("meetings/_discipline.html")

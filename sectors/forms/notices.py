@@ -108,16 +108,3 @@ class DecisionForm(BootstrapForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class NotificationReadForm(forms.Form):
-    """Mark one notification read (`notification`) or all of them (`all`)."""
-
-    notification = forms.IntegerField(required=False, min_value=1)
-    all = forms.BooleanField(required=False)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("all") and not data.get("notification"):
-            raise forms.ValidationError(_("Choose a message, or mark all as read."))
-        return data

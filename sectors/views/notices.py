@@ -1,99 +1,31 @@
-"""My work, change notices, the inbox and API tokens (governance health: `views/governance.py`).
+"""Change notices (governance health: `views/governance.py`; My work, the inbox and API tokens
+are the shared kit's pages, `r4v/views.py`).
 
 Reads come from `sectors.selectors` (404 for what the user may not see), permissions from
 `sectors.policy`, writes from the services.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from r4v.errors import DomainError
-from r4v.forms import ApiTokenForm
 from r4v.forms_kit import form_service_call, message_service_call
-from r4v.models import Notification
 from r4v.paging import paginate
-from r4v.services import (
-    api_token_create,
-    api_token_revoke,
-    notification_mark_read,
-    notifications_mark_all_read,
-)
 
 from .. import policy, selectors, services
-from ..forms.notices import ChangeNoticeForm, DecisionForm, NotificationReadForm
+from ..forms.notices import ChangeNoticeForm, DecisionForm
 from ..forms.structure import ConfirmForm
-from ..models import ChangeNotice, Platform, PlatformSector, RoleAssignment
+from ..models import ChangeNotice
 from ..policy import Action
 from .structure import confirm_page, history_rows
 
-OPEN_STATUSES = (ChangeNotice.Status.FILED, ChangeNotice.Status.ACKNOWLEDGED)
 PAGE_SIZE = 25
-
-
-# --- My work --------------------------------------------------------------------------------------
-
-
-@login_required
-def manage_home(request):
-    user = request.user
-    scope = policy.scope_of(user)
-    roles = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related(
-        "platform", "platform_sector__platform", "platform_sector__sector", "organization"
-    )
-    coordinated = [
-        {
-            "ps": ps,
-            "can_manage": policy.can(user, Action.MANAGE_SECTOR, ps),
-            "can_edit_page": policy.can(user, Action.EDIT_SECTOR_PAGE, ps),
-        }
-        for ps in PlatformSector.objects.filter(pk__in=scope.coordinated_sector_ids).select_related(
-            "platform", "sector"
-        )
-    ]
-    # The regional team manages every platform (Platform.Meta.ordering: regional first).
-    platforms = list(
-        Platform.objects.all()
-        if scope.is_regional
-        else Platform.objects.filter(pk__in=scope.managed_platform_ids)
-    )
-    co_leads = [] if scope.is_regional else list(selectors.co_leads_filable_by(user))
-    # Sectors the user takes part in without coordinating or managing them (partner staff,
-    # co-lead focal points): their internal page, read-only.
-    taking_part = (
-        []
-        if scope.is_regional
-        else list(
-            selectors.platform_sector_list_for(user, Action.VIEW_SECTOR_INTERNAL)
-            .exclude(pk__in=scope.coordinated_sector_ids)
-            .exclude(platform_id__in=scope.managed_platform_ids)
-        )
-    )
-    context = {
-        "roles": roles,
-        "coordinated": coordinated,
-        "platforms": platforms,
-        "co_leads": co_leads,
-        "taking_part": taking_part,
-        "open_notices": selectors.change_notice_list_visible_to(user)
-        .filter(status__in=OPEN_STATUSES)
-        .count(),
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-        "can_govern": policy.can(user, Action.VIEW_GOVERNANCE),
-        "can_manage_organizations": policy.can(user, Action.MANAGE_ORGANIZATIONS),
-        "can_file": scope.is_regional or bool(co_leads),
-    }
-    return render(request, "sectors/manage/home.html", context)
 
 
 # --- Change notices -------------------------------------------------------------------------------
@@ -240,76 +172,3 @@ def change_notice_decide(request, pk: int, decision: str):
     ):
         messages.success(request, done)
     return redirect("sectors:change-notice-detail", pk=notice.pk)
-
-
-# --- Inbox ----------------------------------------------------------------------------------------------
-
-
-@login_required
-def inbox(request):
-    mine = Notification.objects.filter(recipient=request.user)
-    if request.method == "POST":
-        form = NotificationReadForm(request.POST)
-        if not form.is_valid():
-            return HttpResponseBadRequest(
-                " ".join(form.errors.get("__all__", [])) or _("Invalid request.")
-            )
-        if form.cleaned_data["all"]:
-            notifications_mark_all_read(user=request.user)
-            messages.success(request, _("All messages marked as read."))
-            return redirect("sectors:inbox")
-        # Another user's message answers 404, exactly like one that does not exist.
-        notification = get_object_or_404(mine, pk=form.cleaned_data["notification"])
-        notification_mark_read(notification=notification)
-        if "open" in request.POST and url_has_allowed_host_and_scheme(
-            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(notification.url)
-        page = request.POST.get("page", "")
-        return redirect(reverse("sectors:inbox") + (f"?page={page}" if page.isdigit() else ""))
-    page = paginate(request, mine.order_by("-created_at", "-pk"), per_page=PAGE_SIZE)
-    unread = mine.filter(read_at__isnull=True).count()
-    return render(request, "sectors/manage/inbox.html", {"page": page, "unread": unread})
-
-
-# --- API token --------------------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-def api_token(request):
-    form = ApiTokenForm()
-    new_key = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "revoke":
-            token_id = request.POST.get("token", "")
-            # Someone else's token, or one already gone, answers the same 404.
-            if not token_id.isdigit() or not api_token_revoke(
-                user=request.user, token_id=int(token_id)
-            ):
-                raise Http404
-            messages.success(request, _("The token was revoked; it no longer works."))
-            return redirect("sectors:api-token")
-        if action != "generate":
-            return HttpResponseBadRequest(_("Invalid request."))
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            try:
-                _token, new_key = api_token_create(
-                    user=request.user, name=form.cleaned_data["name"]
-                )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.detail)
-            else:
-                # Shown in this response only; the key is not stored, so never again.
-                form = ApiTokenForm()
-    context = {
-        "form": form,
-        "tokens": request.user.api_tokens.order_by("-created_at"),
-        "now": timezone.now(),
-        "new_key": new_key,
-        "example_url": request.build_absolute_uri(reverse("api-root")) + "platform-sectors/",
-        "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
-    }
-    return render(request, "sectors/manage/token.html", context)

@@ -51,17 +51,17 @@ def staff_pages(world) -> dict[str, list[tuple[str, dict]]]:
     health = world.regional_health.pk
     return {
         "regional": [
-            ("sectors:manage-home", {}),
+            ("my-work", {}),
             ("sectors:sector-manage", {"pk": health}),
             ("sectors:governance", {}),
             ("sectors:change-notice-list", {}),
         ],
-        "focal_point": [("sectors:manage-home", {}), ("sectors:change-notice-create", {})],
+        "focal_point": [("my-work", {}), ("sectors:change-notice-create", {})],
         "co_coordinator": [
-            ("sectors:manage-home", {}),
+            ("my-work", {}),
             ("sectors:sector-page-edit", {"pk": health}),
         ],
-        "partner": [("sectors:manage-home", {})],
+        "partner": [("my-work", {})],
     }
 
 
@@ -85,7 +85,7 @@ def test_the_regional_team_logs_in_and_reaches_its_work(world, personas, open_pa
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
     # then
-    expect(page).to_have_url(url("en", "sectors:manage-home"))
+    expect(page).to_have_url(url("en", "my-work"))
     check_page(page, "regional-phone-en-after-login")
 
 

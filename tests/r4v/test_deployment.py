@@ -117,7 +117,7 @@ def test_gunicorn_serves_pages_static_files_and_the_api_with_debug_off(gunicorn)
     assert "immutable" in css.headers["Cache-Control"]
     # the public API, and a management page that asks for a login
     assert _get(gunicorn + "/api/v1/platforms/").status == 200
-    manage = _get(gunicorn + "/en/manage/")
+    manage = _get(gunicorn + "/en/my-work/")
     assert manage.status == 302
     assert manage.headers["Location"].startswith("/en/accounts/login/")
 

@@ -62,7 +62,7 @@ def test_every_paged_page_answers_a_bad_page_number_with_a_page(client, world, p
     urls = [
         reverse("sectors:organization-manage-list"),
         reverse("sectors:change-notice-list"),
-        reverse("sectors:inbox"),
+        reverse("inbox"),
         reverse("sectors:history", args=["organization", world.ngo.pk]),
     ]
     for url in urls:

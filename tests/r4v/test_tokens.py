@@ -190,9 +190,9 @@ def test_the_page_shows_a_new_key_once_then_lists_it_without_the_key(client):
     # given
     user = UserFactory()
     client_for(client, user)
-    assert "You have no API token." in client.get(reverse("sectors:api-token")).content.decode()
+    assert "You have no API token." in client.get(reverse("api-token")).content.decode()
     # when
-    created = client.post(reverse("sectors:api-token"), {"action": "generate", "name": "Sync"})
+    created = client.post(reverse("api-token"), {"action": "generate", "name": "Sync"})
     # then
     key = created.context["new_key"]
     html = created.content.decode()
@@ -200,7 +200,7 @@ def test_the_page_shows_a_new_key_once_then_lists_it_without_the_key(client):
         html
     )
     assert "no-store" in created["Cache-Control"]
-    later = client.get(reverse("sectors:api-token")).content.decode()
+    later = client.get(reverse("api-token")).content.decode()
     assert key not in later
     token = ApiToken.objects.get(user=user)
     assert f"r4v_{token.prefix}…" in later
@@ -213,7 +213,7 @@ def test_a_token_needs_a_name_on_the_page(client):
     user = UserFactory()
     # when
     response = client_for(client, user).post(
-        reverse("sectors:api-token"), {"action": "generate", "name": "   "}
+        reverse("api-token"), {"action": "generate", "name": "   "}
     )
     # then
     assert response.status_code == 200
@@ -229,7 +229,7 @@ def test_the_owner_revokes_one_token_and_keeps_the_others(client):
     _second, second_key = api_token_create(user=user, name="Second")
     # when
     response = client_for(client, user).post(
-        reverse("sectors:api-token"), {"action": "revoke", "token": first.pk}
+        reverse("api-token"), {"action": "revoke", "token": first.pk}
     )
     # then
     assert response.status_code == 302
@@ -244,7 +244,7 @@ def test_nobody_revokes_someone_else_s_token(client):
     # when
     responses = [
         client_for(client, UserFactory()).post(
-            reverse("sectors:api-token"), {"action": "revoke", "token": value}
+            reverse("api-token"), {"action": "revoke", "token": value}
         )
         for value in (token.pk, "1.5", "")
     ]
@@ -259,7 +259,7 @@ def test_the_page_lists_only_the_user_s_own_tokens(client):
     user = UserFactory()
     api_token_create(user=user, name="Mine")
     # when
-    html = client_for(client, user).get(reverse("sectors:api-token")).content.decode()
+    html = client_for(client, user).get(reverse("api-token")).content.decode()
     # then
     assert "Mine" in html
     assert "Someone else" not in html

@@ -247,7 +247,7 @@ def test_a_replacement_flows_from_the_focal_point_to_the_designations(client, wo
     # then: the Regional Platform team finds it in its inbox
     client.logout()
     client_for(client, regional)
-    inbox = client.get(reverse("sectors:inbox")).content.decode()
+    inbox = client.get(reverse("inbox")).content.decode()
     assert "Change notice: Co-coordinator replaced" in inbox
     assert Notification.objects.get(recipient=regional).url == response.url
 

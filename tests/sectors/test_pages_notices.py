@@ -1,4 +1,4 @@
-"""Pages of the management area: My work, change notices, the inbox and API tokens, by persona.
+"""Change-notice pages, by persona (My work, the inbox and API tokens: tests/r4v/).
 
 For every page and every POST, each persona gets the status it should; on denial nothing in the
 database changes and nothing is scheduled after commit.
@@ -7,22 +7,16 @@ database changes and nothing is scheduled after commit.
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from r4v.models import ApiToken, Notification
-from r4v.services import api_token_create, notification_send
 from sectors import services
 from sectors.models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation, RoleAssignment
 
 from ..conftest import PERSONAS, REGIONAL, client_for
 from ..factories import (
     CoCoordinatorFactory,
-    CoLeadFactory,
-    PlatformSectorFactory,
-    SectorFactory,
     UserFactory,
 )
 
@@ -89,12 +83,9 @@ def _assert_login_redirect(response):
 
 PAGE_STATUS = {
     # page: statuses in the order of PERSONAS
-    "manage-home": [302, 200, 200, 200, 200, 200, 200, 200],
     "change-notice-list": [302, 200, 200, 200, 200, 200, 200, 200],
     "change-notice-create": [302, 403, 403, 200, 403, 403, 200, 200],
     "change-notice-detail": [302, 404, 404, 200, 404, 404, 200, 200],
-    "inbox": [302, 200, 200, 200, 200, 200, 200, 200],
-    "api-token": [302, 200, 200, 200, 200, 200, 200, 200],
 }
 
 
@@ -187,60 +178,6 @@ def test_filing_a_change_notice_by_persona(
         assert response.status_code == 403
     assert _state() == before
     assert scheduled == []
-
-
-@pytest.mark.parametrize("persona", PERSONAS[1:])
-def test_a_user_marks_only_their_own_messages_read(client, world, personas, persona):
-    # given: a message for this persona and one for somebody else
-    user = personas[persona]
-    mine = notification_send(recipients=[user], subject="Minutes circulated", url="/manage/")[0]
-    theirs = notification_send(recipients=[UserFactory()], subject="Private", url="/manage/")[0]
-    client_for(client, user)
-    # when: somebody else's message is posted
-    response = client.post(reverse("sectors:inbox"), {"notification": theirs.pk})
-    # then
-    assert response.status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.read_at is None
-    # when: their own
-    response = client.post(reverse("sectors:inbox"), {"notification": mine.pk})
-    # then
-    assert response.status_code == 302
-    mine.refresh_from_db()
-    assert mine.read_at is not None
-
-
-def test_anonymous_cannot_post_to_the_inbox_or_the_token_page(client, world):
-    # given
-    message = notification_send(recipients=[UserFactory()], subject="Private")[0]
-    # when
-    responses = [
-        client.post(reverse("sectors:inbox"), {"notification": message.pk}),
-        client.post(reverse("sectors:inbox"), {"all": "1"}),
-        client.post(reverse("sectors:api-token"), {"action": "generate"}),
-    ]
-    # then
-    for response in responses:
-        _assert_login_redirect(response)
-    message.refresh_from_db()
-    assert message.read_at is None
-    assert not ApiToken.objects.exists()
-
-
-@pytest.mark.parametrize("persona", PERSONAS[1:])
-def test_each_persona_generates_a_token_for_themselves_only(client, personas, persona):
-    # given
-    user = personas[persona]
-    other, _key = api_token_create(user=UserFactory(), name="Theirs")
-    # when
-    response = client_for(client, user).post(
-        reverse("sectors:api-token"), {"action": "generate", "name": "Mine"}
-    )
-    # then
-    assert response.status_code == 200
-    token = ApiToken.objects.get(user=user)
-    assert response.context["new_key"].startswith(f"r4v_{token.prefix}_")
-    assert ApiToken.objects.get(pk=other.pk).user_id == other.user_id
 
 
 # --- Change notice pages ------------------------------------------------------------------------------------
@@ -504,159 +441,3 @@ def test_applying_or_declining_asks_for_confirmation_and_a_reason_that_goes_into
     notice.refresh_from_db()
     assert notice.decision_comment == "Agreed in the co-lead meeting."
     assert notice.history.first().decision_comment == "Agreed in the co-lead meeting."
-
-
-# --- My work ------------------------------------------------------------------------------------------------
-
-
-def test_my_work_shows_the_focal_points_roles_co_leads_and_counts(client, world, personas, notice):
-    # given
-    focal = personas["focal_point"]
-    notification_send(recipients=[focal], subject="Hello")
-    # when
-    response = client_for(client, focal).get(reverse("sectors:manage-home"))
-    # then
-    html = response.content.decode()
-    assert [r.role for r in response.context["roles"]] == ["co_lead_focal_point"]
-    assert response.context["co_leads"] == [world.ngo_health]
-    assert (response.context["open_notices"], response.context["unread"]) == (1, 1)
-    assert f"?co_lead={world.ngo_health.pk}" in html
-    assert reverse("sectors:governance") not in html
-
-
-def test_my_work_shows_a_co_coordinator_their_sector_with_links(client, world, personas):
-    response = client_for(client, personas["co_coordinator"]).get(reverse("sectors:manage-home"))
-    html = response.content.decode()
-    assert [item["ps"] for item in response.context["coordinated"]] == [world.regional_health]
-    assert reverse("sectors:sector-page-edit", args=[world.regional_health.pk]) in html
-    assert world.regional_health.get_absolute_url() in html
-    assert response.context["open_notices"] == 0
-
-
-def test_my_work_links_the_team_to_governance_organizations_and_every_platform(
-    client, world, personas
-):
-    response = client_for(client, personas["regional"]).get(reverse("sectors:manage-home"))
-    html = response.content.decode()
-    assert reverse("sectors:governance") in html
-    assert reverse("sectors:organization-manage-list") in html
-    assert response.context["platforms"] == [world.regional, world.colombia]
-    for code in ("regional", "colombia"):
-        assert reverse("sectors:platform-manage", args=[code]) in html
-
-
-def test_my_work_lists_a_platform_team_member_only_their_platform(client, world, personas):
-    response = client_for(client, personas["platform_team"]).get(reverse("sectors:manage-home"))
-    assert response.context["platforms"] == [world.colombia]
-
-
-def test_my_work_tells_someone_without_a_role_so(client, personas):
-    response = client_for(client, personas["outsider"]).get(reverse("sectors:manage-home"))
-    assert list(response.context["roles"]) == []
-    assert "You hold no role yet." in response.content.decode()
-
-
-def _coordinate_more(user, platform, count, start):
-    from r4v.services import system_user
-    from sectors.services import _role_grant
-
-    for n in range(start, start + count):
-        ps = PlatformSectorFactory(
-            platform=platform, sector=SectorFactory(code=f"extra-{n}", position=20 + n)
-        )
-        CoLeadFactory(platform_sector=ps)
-        _role_grant(user=user, role="co_coordinator", platform_sector=ps, by=system_user())
-
-
-def test_my_work_costs_the_same_queries_whatever_the_number_of_roles(client, world, personas):
-    # given
-    user = personas["co_coordinator"]
-    client_for(client, user)
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("sectors:manage-home")).status_code == 200
-        return len(ctx.captured_queries)
-
-    # when
-    one = queries()
-    _coordinate_more(user, world.regional, 4, start=0)
-    five = queries()
-    # then
-    assert one == five
-
-
-# --- Inbox --------------------------------------------------------------------------------------------------
-
-
-def test_the_inbox_lists_newest_first_and_paginates(client, personas):
-    # given
-    user = personas["partner"]
-    for n in range(30):
-        notification_send(recipients=[user], subject=f"Message {n}")
-    notification_send(recipients=[personas["outsider"]], subject="Not yours")
-    client_for(client, user)
-    # when
-    first = client.get(reverse("sectors:inbox"))
-    second = client.get(reverse("sectors:inbox"), {"page": 2})
-    # then
-    assert [n.subject for n in first.context["page"]][:2] == ["Message 29", "Message 28"]
-    assert len(first.context["page"]) == 25
-    assert [n.subject for n in second.context["page"]][-1] == "Message 0"
-    assert first.context["unread"] == 30
-    assert "Not yours" not in first.content.decode() + second.content.decode()
-
-
-def test_marking_all_read_marks_only_the_users_own(client, personas):
-    # given
-    user, other = personas["partner"], personas["outsider"]
-    notification_send(recipients=[user], subject="One")
-    notification_send(recipients=[user], subject="Two")
-    theirs = notification_send(recipients=[other], subject="Theirs")[0]
-    # when
-    response = client_for(client, user).post(reverse("sectors:inbox"), {"all": "1"})
-    # then
-    assert response.status_code == 302
-    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
-    theirs.refresh_from_db()
-    assert theirs.read_at is None
-
-
-def test_opening_a_message_marks_it_read_and_follows_its_link(client, personas, notice):
-    # given
-    message = Notification.objects.get(recipient=personas["regional"])
-    # when
-    response = client_for(client, personas["regional"]).post(
-        reverse("sectors:inbox"), {"notification": message.pk, "open": "1"}
-    )
-    # then
-    assert response.status_code == 302
-    assert response.url == reverse("sectors:change-notice-detail", args=[notice.pk])
-    message.refresh_from_db()
-    assert message.read_at is not None
-
-
-def test_an_outside_link_in_a_message_is_not_followed(client, personas):
-    message = notification_send(
-        recipients=[personas["partner"]], subject="Odd", url="https://evil.example/"
-    )[0]
-    response = client_for(client, personas["partner"]).post(
-        reverse("sectors:inbox"), {"notification": message.pk, "open": "1"}
-    )
-    assert response.url == reverse("sectors:inbox")
-
-
-def test_an_empty_inbox_post_is_a_bad_request(client, personas):
-    response = client_for(client, personas["partner"]).post(reverse("sectors:inbox"), {})
-    assert response.status_code == 400
-
-
-# --- API token (more in tests/r4v/test_tokens.py) -------------------------------------------------------
-
-
-def test_an_unknown_token_action_is_a_bad_request(client, personas):
-    response = client_for(client, personas["partner"]).post(
-        reverse("sectors:api-token"), {"action": "steal"}
-    )
-    assert response.status_code == 400
-    assert not ApiToken.objects.exists()

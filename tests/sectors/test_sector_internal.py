@@ -57,7 +57,7 @@ def test_a_partner_sees_the_internal_page_read_only(client, world, personas):
     for edit in ("sector-page-edit", "co-lead-create", "partner-create", "co-coordinator-create"):
         assert reverse(f"sectors:{edit}", args=[world.regional_health.pk]) not in page
     # and their My work page links to it
-    home = client.get(reverse("sectors:manage-home")).content.decode()
+    home = client.get(reverse("my-work")).content.decode()
     assert reverse("sectors:sector-manage", args=[world.regional_health.pk]) in home
 
 
