@@ -110,7 +110,7 @@ ENDPOINTS: dict[str, tuple] = {
         {"Cookie": "{session_regional}"},
     ),
     "page My work (Peru team)": (
-        "/en/manage/",
+        "/en/my-work/",
         PLATFORM_SECTORS_API,
         {"Cookie": "{session_peru}"},
     ),

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from program_cycle import selectors, workflow
 from program_cycle.models import Task, Transition
@@ -243,13 +244,13 @@ def test_the_queue_and_my_work_ask_the_same_number_of_queries_at_1x_and_10x(
 
 @pytest.mark.parametrize("who", ["regional_team", "ana", "colombia_team"])
 def test_the_my_work_page_asks_the_same_number_of_queries_at_1x_and_10x(who, world, cast):
-    # given: the page itself (sectors:manage-home), with its program-cycle and calendar parts
+    # given: the page itself (r4v's my-work), with its program-cycle and calendar parts
     user_pk = getattr(cast, who).pk
 
     def my_work_page():
         client = client_for(Client(), User.objects.get(pk=user_pk))
         with CaptureQueriesContext(connection) as queries:
-            response = client.get("/en/manage/")
+            response = client.get(reverse("my-work"))
         assert response.status_code == 200
         return len(queries), response.content.decode()
 
