@@ -6,6 +6,7 @@ its Child Protection sub-sector; UNHCR and an NGO co-leading Regional Health, ea
 co-coordinator.
 """
 
+import copy
 import os
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.core.signals import request_finished
+from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 from kombu import pools
@@ -53,6 +55,31 @@ PERSONAS = [
 ]
 # Who acts for the Regional Platform: its team and the administrator.
 REGIONAL = frozenset({"regional", "admin"})
+
+
+def _isolate_xdist_worker(worker: str) -> None:
+    """Give each pytest-xdist worker (`make test` runs two) a cache and a Redis of its own.
+
+    Tests clear the cache (`fresh_cache`), which empties the whole Redis database or cache
+    folder; the worker tests publish to the Redis that REDIS_URL names. Two workers sharing one
+    would wipe each other's lockout counts and cached pages, or consume each other's messages.
+    The databases are already apart: pytest-django suffixes the test database per worker.
+    """
+    index = int(worker.removeprefix("gw")) + 1
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        base, _, db = redis_url.rpartition("/")
+        own = f"{base}/{(int(db or 0) + index) % 16}"
+        os.environ["REDIS_URL"] = own
+    for cache_settings in settings.CACHES.values():
+        if "redis" in cache_settings["BACKEND"]:
+            cache_settings["LOCATION"] = own
+        elif "filebased" in cache_settings["BACKEND"]:
+            cache_settings["LOCATION"] = f"{cache_settings['LOCATION']}-{worker}"
+
+
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _isolate_xdist_worker(worker)
 
 
 def reset_celery_producer() -> None:
@@ -129,11 +156,13 @@ def fresh_cache():
     caches["public"].clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
     # Every persona hashes a password; full-strength PBKDF2 would be most of the suite's time,
-    # and no test here is about password storage.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # and no test here is about password storage. Session-wide: the shared world's users
+    # (below) are made before any function-scoped fixture runs.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @dataclass
@@ -157,8 +186,7 @@ class World:
     ngo_coordinator: object
 
 
-@pytest.fixture
-def world(db) -> World:
+def _build_world() -> World:
     colombia_country = CountryFactory(iso_code="CO", name_en="Colombia", name_es="Colombia")
     panama = CountryFactory(
         iso_code="PA", name_en="Panama", name_es="Panamá", time_zone="America/Panama"
@@ -247,8 +275,7 @@ def _persona(email, role=None, **scope):
     return user
 
 
-@pytest.fixture
-def personas(world) -> dict:
+def _build_personas(world: World) -> dict:
     """One user per role, keyed by a short name; `anonymous` is None."""
     # Factories bypass the designation service, so grant the role it would have granted.
     _role_grant(
@@ -273,6 +300,79 @@ def personas(world) -> dict:
         "regional": _persona("team@regional.example", Role.REGIONAL_TEAM, platform=world.regional),
         "admin": _persona("admin@example.org", Role.ADMINISTRATOR),
     }
+
+
+def _transactional(item: pytest.Item) -> bool:
+    # As pytest-django decides it (and orders these tests after all the others).
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+class _SharedWorld:
+    """The world and the personas, built once per test module inside a transaction.
+
+    Building them is most of a short test's time (six role grants, their permissions and
+    history). Django's `TestCase.setUpTestData` does the same: the rows are made once, each
+    test's own transaction is a savepoint inside this one (its writes roll back at its end),
+    and each test gets deep copies of the instances, so changing one in a test changes nothing
+    for the next. The module's end rolls everything back. A transactional test (a live server,
+    a real worker: its rows must be committed) closes the shared transaction first and builds
+    its own world.
+    """
+
+    def __init__(self):
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.world = _build_world()
+        self.personas = _build_personas(self.world)
+
+    @property
+    def open(self) -> bool:
+        return self._atomic is not None
+
+    def close(self):
+        if self._atomic is not None:
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+            self._atomic = None
+
+
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        shared = _SharedWorld()
+    yield shared
+    with django_db_blocker.unblock():
+        shared.close()
+
+
+@pytest.fixture
+def _world_and_personas(request, _shared_world, db) -> list:
+    """This test's world and personas: deep copies of the module's, or its own."""
+    if _transactional(request.node):
+        _shared_world.close()
+    if not _shared_world.open:
+        # A transactional test, or (should the order ever mix) one after it in the module.
+        return [_build_world(), None]
+    # One copy for both, so personas["co_coordinator"] is world.ngo_coordinator.person.
+    return list(copy.deepcopy((_shared_world.world, _shared_world.personas)))
+
+
+@pytest.fixture
+def world(_world_and_personas) -> World:
+    return _world_and_personas[0]
+
+
+@pytest.fixture
+def personas(_world_and_personas) -> dict:
+    if _world_and_personas[1] is None:
+        _world_and_personas[1] = _build_personas(_world_and_personas[0])
+    return _world_and_personas[1]
 
 
 @pytest.fixture
@@ -301,7 +401,7 @@ def chromium_path():
     if path is None:
         if os.environ.get("R4V_REQUIRE_BROWSER"):
             pytest.fail("R4V_REQUIRE_BROWSER is set but chromium is not installed")
-        pytest.skip("chromium is not installed (scripts/install-chromium.sh)")
+        pytest.skip("chromium is not installed (scripts/install-debian.sh chromium)")
     return path
 
 
