@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LockoutMixin
 from .models import ApiToken, ContentVersion, Notification, Reminder, User
-from .services import api_token_revoke_all
+from .tokens import api_token_revoke_all
 
 
 class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):

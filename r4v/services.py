@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from . import tokens
 from .audit import locked, save_audited
+from .celery import app as celery_app
 from .errors import DomainError, NotAllowed
 from .models import ApiToken, Notification, User
 
@@ -59,19 +60,19 @@ def _text(text: Text) -> str:
 
 
 def _enqueue_delivery(ids: list[int]) -> None:
-    from .tasks import deliver_notification
-
     for pk in ids:
-        _enqueue(deliver_notification, pk, fallback="the sweeper will send it")
+        _enqueue("r4v.deliver_notification", pk, fallback="the sweeper will send it")
 
 
-def _enqueue(task, *args, fallback: str) -> None:
+def _enqueue(task_name: str, *args, fallback: str) -> None:
+    # By name (r4v/tasks.py): the tasks call these services, so importing them here would
+    # close a circle.
     try:
-        task.delay(*args)
+        celery_app.send_task(task_name, args=args)
     except Exception:
         # The transaction has committed: failing the request now would report an error for
         # a change that was saved.
-        logger.warning("Could not enqueue %s%r; %s", task.name, args, fallback, exc_info=True)
+        logger.warning("Could not enqueue %s%r; %s", task_name, args, fallback, exc_info=True)
 
 
 # How long a worker holds a notification it is e-mailing: longer than any SMTP timeout, so
@@ -246,14 +247,6 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
-def api_token_revoke_all(*, user: User, reason: str) -> int:
-    """End every token of the user (a new password, a deactivated account)."""
-    deleted, _rows = ApiToken.objects.filter(user=user).delete()
-    if deleted:
-        logger.info("%d API token(s) of user %s revoked: %s", deleted, user.pk, reason)
-    return deleted
-
-
 # How stale "last used" may be: writing it on every request would make each read a write.
 LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
 
@@ -294,9 +287,7 @@ def person_get_or_create(
 
 
 def _enqueue_invitation(user_id: int) -> None:
-    from .tasks import send_invitation
-
-    _enqueue(send_invitation, user_id, fallback="they can ask for a link on the log-in page")
+    _enqueue("r4v.send_invitation", user_id, fallback="they can ask for a link on the log-in page")
 
 
 def invitation_send(*, user_id: int) -> bool:

@@ -7,12 +7,15 @@ SHA-256 digest of the whole key. Neither the key nor the secret is stored.
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from .models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 KEY_START = "r4v_"
 PREFIX_LENGTH = 12
@@ -70,10 +73,16 @@ class RevokeTokensOnPasswordChange:
         return None
 
     def password_changed(self, password, user=None):
-        from .services import api_token_revoke_all
-
         if user is not None and user.pk is not None:
             api_token_revoke_all(user=user, reason="password changed")
 
     def get_help_text(self):
         return _("A new password ends your API tokens.")
+
+
+def api_token_revoke_all(*, user, reason: str) -> int:
+    """End every token of the user (a new password, a deactivated account)."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    if deleted:
+        logger.info("%d API token(s) of user %s revoked: %s", deleted, user.pk, reason)
+    return deleted
