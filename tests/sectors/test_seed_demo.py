@@ -83,7 +83,7 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
     }
     assert "DEMO logins" in demo_output
-    assert demo_output.splitlines()[0] == "Demo data: 67 created, 0 already present."
+    assert demo_output.splitlines()[0] == "Demo data: 71 created, 0 already present."
 
 
 def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
@@ -123,10 +123,11 @@ def test_only_fictional_organizations_labelled_demo_hold_demo_roles(demo_output)
     assert demo.count() == 10
     assert set(demo.values_list("acronym", flat=True)) == {""}
     assert demo.filter(kind="un_agency").count() == 4
-    # and the only real organizations are the platforms' co-leads load_structure records
+    # and the only real organizations are the platforms' co-leads load_structure records and
+    # PAHO/WHO, there for its Spanish name
     assert sorted(
         Organization.objects.exclude(name__endswith=" (demo)").values_list("acronym", flat=True)
-    ) == ["IOM", "UNHCR"]
+    ) == ["IOM", "PAHO/WHO", "UNHCR"]
     # which no demo sector names as co-lead or partner: every page showing one shows "(demo)"
     assert not CoLeadDesignation.objects.exclude(organization__name__endswith=" (demo)").exists()
     assert not PartnerMembership.objects.exclude(organization__name__endswith=" (demo)").exists()
@@ -251,7 +252,7 @@ def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
     again = seed_demo()
     # then
     assert counts() == before
-    assert again.splitlines()[0] == "Demo data: 0 created, 67 already present."
+    assert again.splitlines()[0] == "Demo data: 0 created, 71 already present."
     assert printed_logins(again) == printed_logins(demo_output)
 
 
@@ -263,7 +264,7 @@ def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
     # when
     again = seed_demo()
     # then
-    assert again.splitlines()[0] == "Demo data: 1 created, 66 already present."
+    assert again.splitlines()[0] == "Demo data: 1 created, 70 already present."
     assert (
         authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
         == partner
