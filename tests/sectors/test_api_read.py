@@ -89,6 +89,9 @@ def test_a_platform_shows_its_countries_and_co_lead_organizations(world):
         "name": "Regional Platform",
         "name_en": "Regional Platform",
         "name_es": "Plataforma Regional",
+        "description": "",
+        "description_en": "",
+        "description_es": "",
         "countries": [{"iso_code": "CO", "name": "Colombia"}, {"iso_code": "PA", "name": "Panama"}],
         "co_leads": [
             {
@@ -310,6 +313,8 @@ def test_an_organization_shows_its_type(world):
         "id": world.ngo.pk,
         "name": "Caminos Solidarios",
         "acronym": "CS",
+        "name_es": "",
+        "acronym_es": "",
         "kind": "national_ngo",
         "website": "",
         "is_active": True,
