@@ -38,7 +38,8 @@ class Shown(str):
     language: str
     wanted: str
 
-    def __new__(cls, text: str, *, language: str, wanted: str):
+    # Defaults only so that copy and pickle, which rebuild a str from its text alone, work.
+    def __new__(cls, text: str = "", *, language: str = "en", wanted: str = "en"):
         shown = super().__new__(cls, text)
         shown.language = language
         shown.wanted = wanted

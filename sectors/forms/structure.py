@@ -250,7 +250,11 @@ class PlatformContactsForm(SideBySideMixin, BootstrapForm):
     website = forms.URLField(label=_("Website"), required=False, max_length=200)
     contact_email = forms.EmailField(label=_("Coordination contact e-mail"), required=False)
     description_en, description_es = _text_versions(
-        _("Description (English)"), _("Description (Spanish)"), max_length=4000, rows=5
+        _("Description (English)"),
+        _("Description (Spanish)"),
+        max_length=4000,
+        rows=5,
+        help_text=_("Shown on the platform's public page, in the reader's language."),
     )
     reason = _reason_field()
 

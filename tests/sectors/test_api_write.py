@@ -161,7 +161,10 @@ WRITES = [
     Write(
         "platform-sector-page-colombia",
         "patch",
-        lambda w, p: (f"/api/v1/platform-sectors/{w.colombia_health.pk}/", {"purpose_es": "Salud."}),
+        lambda w, p: (
+            f"/api/v1/platform-sectors/{w.colombia_health.pk}/",
+            {"purpose_es": "Salud."},
+        ),
         COLOMBIA,
         200,
         404,
@@ -845,7 +848,11 @@ BAD_INPUT = [
         "selection-in-the-future",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
-        lambda w: {"procedure_en": "Vote", "interval_months": 12, "last_selection_on": "2099-01-01"},
+        lambda w: {
+            "procedure_en": "Vote",
+            "interval_months": 12,
+            "last_selection_on": "2099-01-01",
+        },
         ["last_selection_on"],
     ),
     (

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from r4v.models import User
 from sectors import governance
@@ -115,6 +115,21 @@ def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
     partner_org = by_email["partner@demo.r4v.local"].organization
     assert partner_org.memberships.filter(left_on__isnull=True).count() == 3
     assert User.objects.get(email="admin@demo.r4v.local").is_superuser is True
+
+
+def test_the_demo_shows_texts_and_names_in_the_readers_language_and_a_fallback(demo_output):
+    # then: PAHO/WHO is OPS/OMS to a Spanish reader
+    paho = Organization.objects.get(acronym="PAHO/WHO")
+    with translation.override("es"):
+        assert str(paho) == "OPS/OMS"
+        # and Health and Protection have a Spanish purpose; Education falls back to English
+        regional = PlatformSector.objects.filter(platform__code="regional")
+        purposes = {ps.sector.code: ps.purpose for ps in regional.select_related("sector")}
+    assert (purposes["health"].language, purposes["protection"].language) == ("es", "es")
+    assert purposes["education"].is_fallback and purposes["education"].language == "en"
+    # and the documented selection procedures are written in both languages
+    documented = regional.exclude(selection_procedure_en="")
+    assert documented.count() == 4 and not documented.filter(selection_procedure_es="").exists()
 
 
 def test_only_fictional_organizations_labelled_demo_hold_demo_roles(demo_output):
