@@ -419,15 +419,16 @@ def test_the_api_list_counts_the_same_queries_in_both_languages(world):
     # given
     _write(world.regional_health, purpose_es=SALUD)
     api = api_for(None)
-    api.get("/api/v1/platform-sectors/")  # warms the process caches
+    fresh = {"HTTP_CACHE_CONTROL": "no-cache"}  # rendered, not served from the public cache
+    api.get("/api/v1/platform-sectors/", **fresh)  # warms the process caches
     # when
     counts = []
     for language in ("en", "es"):
         with CaptureQueriesContext(connection) as queries:
-            api.get("/api/v1/platform-sectors/", HTTP_ACCEPT_LANGUAGE=language)
+            api.get("/api/v1/platform-sectors/", HTTP_ACCEPT_LANGUAGE=language, **fresh)
         counts.append(len(queries))
     # then
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] > 1
 
 
 def test_services_keep_a_version_left_out(world, personas):
