@@ -190,7 +190,7 @@ class PlatformSectorViewSet(
     def partial_update(self, request, *args, **kwargs):
         platform_sector = self.get_object()
         data = _input(s.PlatformSectorPageInput, request)
-        if "purpose" in data:  # PATCH: nothing sent, nothing changed
+        if data.keys() - {"reason"}:  # PATCH: nothing sent, nothing changed
             _call(
                 services.platform_sector_update_page,
                 platform_sector=platform_sector,

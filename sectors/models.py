@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from r4v.models import User
 
+from .languages import Shown, shown, versions_of
+
 
 class BilingualName(models.Model):
     """Catalogue names kept in both UI languages; `name` follows the active language."""
@@ -69,6 +71,9 @@ class Platform(BilingualName):
     local_name = models.CharField(_("local name"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("coordination contact e-mail"), blank=True)
+    # Written for the public, per language (sectors.languages): shown in the reader's.
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=4000)
+    description_es = models.TextField(_("description (Spanish)"), blank=True, max_length=4000)
 
     history = HistoricalRecords(m2m_fields=[countries, co_leads])
 
@@ -100,6 +105,10 @@ class Platform(BilingualName):
     @property
     def is_regional(self) -> bool:
         return self.kind == self.Kind.REGIONAL
+
+    @property
+    def description(self) -> Shown:
+        return shown(versions_of(self, "description"))
 
 
 class Sector(BilingualName):
@@ -166,8 +175,12 @@ class Organization(models.Model):
         }
     )
 
+    # The name and acronym as the organization writes them in English (or its only ones);
+    # the Spanish forms are optional (OPS/OMS for PAHO/WHO) and shown to Spanish readers.
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    acronym_es = models.CharField(_("acronym in Spanish"), max_length=30, blank=True)
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -190,10 +203,19 @@ class Organization(models.Model):
         ]
 
     def __str__(self):
-        return self.acronym or self.name
+        return self.display_acronym or self.display_name
 
     def get_absolute_url(self):
         return reverse("sectors:organization-detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language, falling back to the English one."""
+        return str(shown({"en": self.name, "es": self.name_es}))
+
+    @property
+    def display_acronym(self) -> str:
+        return str(shown({"en": self.acronym, "es": self.acronym_es}))
 
     @property
     def is_un_agency(self) -> bool:
@@ -217,9 +239,17 @@ class PlatformSector(models.Model):
         Sector, on_delete=models.PROTECT, related_name="platform_sectors", verbose_name=_("sector")
     )
     is_active = models.BooleanField(_("active"), default=True)
-    purpose = models.TextField(_("purpose"), blank=True, max_length=4000)
+    # Written for the public, per language (sectors.languages); `purpose` and
+    # `selection_procedure` below give the reader's version.
+    purpose_en = models.TextField(_("purpose (English)"), blank=True, max_length=4000)
+    purpose_es = models.TextField(_("purpose (Spanish)"), blank=True, max_length=4000)
     # Selection procedure for co-leads (seed 000 §III): written, periodic, democratic.
-    selection_procedure = models.TextField(_("selection procedure"), blank=True, max_length=8000)
+    selection_procedure_en = models.TextField(
+        _("selection procedure (English)"), blank=True, max_length=8000
+    )
+    selection_procedure_es = models.TextField(
+        _("selection procedure (Spanish)"), blank=True, max_length=8000
+    )
     selection_interval_months = models.PositiveSmallIntegerField(
         _("selection interval (months)"), null=True, blank=True
     )
@@ -249,6 +279,14 @@ class PlatformSector(models.Model):
             "sectors:sector-page",
             kwargs={"platform": self.platform.code, "sector": self.sector.code},
         )
+
+    @property
+    def purpose(self) -> Shown:
+        return shown(versions_of(self, "purpose"))
+
+    @property
+    def selection_procedure(self) -> Shown:
+        return shown(versions_of(self, "selection_procedure"))
 
     @property
     def title(self) -> str:

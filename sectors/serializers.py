@@ -20,6 +20,7 @@ from r4v.api_fields import ChoiceField, DateField, IdRelatedField, TextField
 from r4v.models import User
 
 from . import policy
+from .languages import shown, versions_of
 from .models import (
     ChangeNotice,
     CoCoordinatorDesignation,
@@ -65,8 +66,30 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "acronym", "kind", "website", "is_active", "page_url"]
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "name_es",
+            "acronym_es",
+            "kind",
+            "website",
+            "is_active",
+            "page_url",
+        ]
         read_only_fields = fields
+
+
+def _shown_text(**kwargs):
+    # The rule is sectors.languages.shown, which the flat row builders below call too.
+    return serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "In the language of the request (Accept-Language), or in the other language "
+            "when not yet written in it."
+        ),
+        **kwargs,
+    )
 
 
 class PlatformSerializer(serializers.ModelSerializer):
@@ -74,10 +97,23 @@ class PlatformSerializer(serializers.ModelSerializer):
     countries = CountryBriefSerializer(many=True, read_only=True)
     co_leads = OrganizationBriefSerializer(many=True, read_only=True)
     page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    description = _shown_text()
 
     class Meta:
         model = Platform
-        fields = ["code", "kind", "name", "name_en", "name_es", "countries", "co_leads", "page_url"]
+        fields = [
+            "code",
+            "kind",
+            "name",
+            "name_en",
+            "name_es",
+            "description",
+            "description_en",
+            "description_es",
+            "countries",
+            "co_leads",
+            "page_url",
+        ]
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -181,7 +217,9 @@ class SubSectorSerializer(serializers.ModelSerializer):
 
 
 class SelectionProcedureSerializer(serializers.ModelSerializer):
-    procedure = serializers.CharField(source="selection_procedure", read_only=True)
+    procedure = _shown_text(source="selection_procedure")
+    procedure_en = serializers.CharField(source="selection_procedure_en", read_only=True)
+    procedure_es = serializers.CharField(source="selection_procedure_es", read_only=True)
     interval_months = serializers.IntegerField(
         source="selection_interval_months", read_only=True, allow_null=True
     )
@@ -189,7 +227,14 @@ class SelectionProcedureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlatformSector
-        fields = ["procedure", "interval_months", "last_selection_on", "next_selection_on"]
+        fields = [
+            "procedure",
+            "procedure_en",
+            "procedure_es",
+            "interval_months",
+            "last_selection_on",
+            "next_selection_on",
+        ]
 
 
 class PlatformSectorSerializer(serializers.ModelSerializer):
@@ -206,6 +251,7 @@ class PlatformSectorSerializer(serializers.ModelSerializer):
     co_coordinators = serializers.SerializerMethodField()
     partners = PartnerPublicSerializer(source="current_partners", many=True, read_only=True)
     sub_sectors = SubSectorSerializer(source="active_sub_sectors", many=True, read_only=True)
+    purpose = _shown_text()
     selection_procedure = SelectionProcedureSerializer(source="*", read_only=True)
 
     class Meta:
@@ -217,6 +263,8 @@ class PlatformSectorSerializer(serializers.ModelSerializer):
             "title",
             "is_active",
             "purpose",
+            "purpose_en",
+            "purpose_es",
             "page_url",
             "co_leads",
             "co_coordinators",
@@ -356,6 +404,8 @@ class _VisiblePlatformSectorField(IdRelatedField):
 class OrganizationCreateInput(serializers.Serializer):
     name = TextField(max_length=200)
     acronym = TextField(max_length=30, required=False, allow_blank=True, default="")
+    name_es = TextField(max_length=200, required=False, allow_blank=True, default="")
+    acronym_es = TextField(max_length=30, required=False, allow_blank=True, default="")
     kind = ChoiceField(choices=Organization.Kind.choices)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -363,6 +413,8 @@ class OrganizationCreateInput(serializers.Serializer):
 class OrganizationUpdateInput(serializers.Serializer):
     name = TextField(max_length=200, required=False)
     acronym = TextField(max_length=30, required=False, allow_blank=True)
+    name_es = TextField(max_length=200, required=False, allow_blank=True)
+    acronym_es = TextField(max_length=30, required=False, allow_blank=True)
     kind = ChoiceField(choices=Organization.Kind.choices, required=False)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     reason = _reason()
@@ -378,13 +430,51 @@ class ReasonInput(serializers.Serializer):
     reason = _reason()
 
 
-class PlatformSectorPageInput(serializers.Serializer):
-    purpose = TextField(max_length=4000, allow_blank=True, required=False)
+class _PerLanguageInput(serializers.Serializer):
+    """Texts kept per language take `<text>_en` and `<text>_es`; a version not sent stays as
+    stored. The single field of earlier clients is refused by name rather than ignored, so
+    such a write cannot answer 200 and change nothing."""
+
+    per_language: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        sent = [name for name in self.per_language if name in self.initial_data]
+        if sent:
+            raise serializers.ValidationError(
+                {
+                    name: _("Texts are kept per language: send %(fields)s.")
+                    % {"fields": f"{name}_en, {name}_es"}
+                    for name in sent
+                }
+            )
+        return attrs
+
+
+_VERSION_HELP = {
+    "en": _("The English version; kept as it is if not sent."),
+    "es": _("The Spanish version; kept as it is if not sent."),
+}
+
+
+def _text_version(max_length: int, language: str) -> TextField:
+    return TextField(
+        max_length=max_length, allow_blank=True, required=False, help_text=_VERSION_HELP[language]
+    )
+
+
+class PlatformSectorPageInput(_PerLanguageInput):
+    per_language = ("purpose",)
+
+    purpose_en = _text_version(4000, "en")
+    purpose_es = _text_version(4000, "es")
     reason = _reason()
 
 
-class SelectionProcedureInput(serializers.Serializer):
-    procedure = TextField(max_length=8000, allow_blank=True)
+class SelectionProcedureInput(_PerLanguageInput):
+    per_language = ("procedure",)
+
+    procedure_en = _text_version(8000, "en")
+    procedure_es = _text_version(8000, "es")
     # The column is a small integer; ten years is already longer than any mandate.
     interval_months = serializers.IntegerField(min_value=1, max_value=120, allow_null=True)
     last_selection_on = DateField(allow_null=True)
@@ -524,7 +614,7 @@ class CountryRows:
 
 
 class OrganizationRows:
-    fields = ("id", "name", "acronym", "kind", "website", "is_active")
+    fields = ("id", "name", "acronym", "name_es", "acronym_es", "kind", "website", "is_active")
 
     @staticmethod
     def build(page: list[dict]) -> list[dict]:
@@ -535,7 +625,7 @@ class OrganizationRows:
 
 
 class PlatformRows:
-    fields = ("id", "code", "kind", "name_en", "name_es")
+    fields = ("id", "code", "kind", "name_en", "name_es", "description_en", "description_es")
 
     @staticmethod
     def build(page: list[dict]) -> list[dict]:
@@ -561,6 +651,9 @@ class PlatformRows:
                 "name": name(row),
                 "name_en": row["name_en"],
                 "name_es": row["name_es"],
+                "description": str(shown(versions_of(row, "description"))),
+                "description_en": row["description_en"],
+                "description_es": row["description_es"],
                 "countries": [
                     {"iso_code": c["country__iso_code"], "name": name(c, "country__")}
                     for c in countries.get(row["id"], ())
@@ -619,8 +712,10 @@ class PlatformSectorRows:
         "sector__name_es",
         "sector__parent__code",
         "is_active",
-        "purpose",
-        "selection_procedure",
+        "purpose_en",
+        "purpose_es",
+        "selection_procedure_en",
+        "selection_procedure_es",
         "selection_interval_months",
         "last_selection_on",
     )
@@ -693,7 +788,9 @@ class PlatformSectorRows:
                     },
                     "title": f"{sector_name} · {platform_name}",
                     "is_active": row["is_active"],
-                    "purpose": row["purpose"],
+                    "purpose": str(shown(versions_of(row, "purpose"))),
+                    "purpose_en": row["purpose_en"],
+                    "purpose_es": row["purpose_es"],
                     "page_url": url(platform=row["platform__code"], sector=row["sector__code"]),
                     "co_leads": [
                         {
@@ -730,7 +827,9 @@ class PlatformSectorRows:
                         for s in sub_sectors.get((row["platform_id"], row["sector_id"]), ())
                     ],
                     "selection_procedure": {
-                        "procedure": row["selection_procedure"],
+                        "procedure": str(shown(versions_of(row, "selection_procedure"))),
+                        "procedure_en": row["selection_procedure_en"],
+                        "procedure_es": row["selection_procedure_es"],
                         "interval_months": row["selection_interval_months"],
                         "last_selection_on": _iso(row["last_selection_on"]),
                         "next_selection_on": _iso(_next_selection_on(row)),

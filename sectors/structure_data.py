@@ -27,6 +27,9 @@ class OrganizationData(NamedTuple):
     name: str
     kind: str
     website: str
+    # The forms Spanish readers know (sectors.models.Organization).
+    acronym_es: str = ""
+    name_es: str = ""
 
 
 class SectorData(NamedTuple):
@@ -88,9 +91,21 @@ PLATFORMS: tuple[PlatformData, ...] = (
 # The two organizations the UN Secretary-General asked to co-lead R4V; they co-lead every platform.
 PLATFORM_CO_LEADS: tuple[OrganizationData, ...] = (
     OrganizationData(
-        "IOM", "International Organization for Migration", "un_agency", "https://www.iom.int"
+        "IOM",
+        "International Organization for Migration",
+        "un_agency",
+        "https://www.iom.int",
+        acronym_es="OIM",
+        name_es="Organización Internacional para las Migraciones",
     ),
-    OrganizationData("UNHCR", "UN Refugee Agency", "un_agency", "https://www.unhcr.org"),
+    OrganizationData(
+        "UNHCR",
+        "UN Refugee Agency",
+        "un_agency",
+        "https://www.unhcr.org",
+        acronym_es="ACNUR",
+        name_es="Agencia de la ONU para los Refugiados",
+    ),
 )
 
 # Positions give the catalogue its reading order: sectors alphabetically, each sub-sector right

@@ -87,7 +87,7 @@ class PlatformSectorFactory(factory.django.DjangoModelFactory):
     platform = factory.SubFactory(PlatformFactory)
     sector = factory.SubFactory(SectorFactory)
     is_active = True
-    purpose = "Coordinates the response."
+    purpose_en = "Coordinates the response."
 
 
 class CoLeadFactory(factory.django.DjangoModelFactory):

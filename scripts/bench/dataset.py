@@ -51,7 +51,9 @@ def _generate() -> None:
     sectors = Sector.objects.exclude(kind=Sector.Kind.WORKING_GROUP)
     existing = set(PlatformSector.objects.values_list("platform_id", "sector_id"))
     PlatformSector.objects.bulk_create(
-        PlatformSector(platform=p, sector=s, is_active=True, purpose=f"{s.name_en} on {p.name_en}.")
+        PlatformSector(
+            platform=p, sector=s, is_active=True, purpose_en=f"{s.name_en} on {p.name_en}."
+        )
         for p in Platform.objects.all()
         for s in sectors
         if (p.pk, s.pk) not in existing

@@ -91,8 +91,10 @@ def hand_platform_sectors(request):
             "sector__name_en",
             "sector__parent__code",
             "is_active",
-            "purpose",
-            "selection_procedure",
+            "purpose_en",
+            "purpose_es",
+            "selection_procedure_en",
+            "selection_procedure_es",
             "selection_interval_months",
             "last_selection_on",
         )[offset : offset + limit]
@@ -155,7 +157,9 @@ def hand_platform_sectors(request):
                 },
                 "title": f"{row['sector__name_en']} · {row['platform__name_en']}",
                 "is_active": row["is_active"],
-                "purpose": row["purpose"],
+                "purpose": row["purpose_en"] or row["purpose_es"],
+                "purpose_en": row["purpose_en"],
+                "purpose_es": row["purpose_es"],
                 "page_url": f"/en/platforms/{row['platform__code']}/sectors/{row['sector__code']}/",
                 "co_leads": [
                     {
@@ -184,7 +188,9 @@ def hand_platform_sectors(request):
                 ],
                 "sub_sectors": children[(row["platform_id"], row["sector_id"])],
                 "selection_procedure": {
-                    "procedure": row["selection_procedure"],
+                    "procedure": row["selection_procedure_en"] or row["selection_procedure_es"],
+                    "procedure_en": row["selection_procedure_en"],
+                    "procedure_es": row["selection_procedure_es"],
                     "interval_months": row["selection_interval_months"],
                     "last_selection_on": row["last_selection_on"],
                     "next_selection_on": None,
@@ -196,7 +202,11 @@ def hand_platform_sectors(request):
 
 def hand_platforms(request):
     """What `/api/v1/platforms/` returns: the platforms, their countries and co-leads."""
-    rows = list(Platform.objects.values("id", "code", "kind", "name_en", "name_es"))
+    rows = list(
+        Platform.objects.values(
+            "id", "code", "kind", "name_en", "name_es", "description_en", "description_es"
+        )
+    )
     countries = _by(
         Platform.countries.through.objects.values(
             "platform_id", "country__iso_code", "country__name_en"
@@ -211,6 +221,9 @@ def hand_platforms(request):
             "name": row["name_en"],
             "name_en": row["name_en"],
             "name_es": row["name_es"],
+            "description": row["description_en"] or row["description_es"],
+            "description_en": row["description_en"],
+            "description_es": row["description_es"],
             "countries": [
                 {"iso_code": c["country__iso_code"], "name": c["country__name_en"]}
                 for c in countries[row["id"]]

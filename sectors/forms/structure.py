@@ -27,6 +27,41 @@ def _date_field(label, *, required=True, help_text=""):
     )
 
 
+def _text_versions(label_en, label_es, *, max_length: int, rows: int, help_text=""):
+    """The English and Spanish versions of a text written for the public (sectors.languages),
+    each marked with its language so spell-checkers and screen readers use the right one."""
+    return tuple(
+        forms.CharField(
+            label=label,
+            required=False,
+            max_length=max_length,
+            help_text=help_text,
+            widget=forms.Textarea(attrs={"rows": rows, "lang": code}),
+        )
+        for label, code in ((label_en, "en"), (label_es, "es"))
+    )
+
+
+class SideBySideMixin:
+    """Language versions of one text shown side by side (`sectors/manage/_fields.html`).
+
+    `side_by_side` names the pairs; every other field keeps its own row, in form order.
+    """
+
+    side_by_side: tuple[tuple[str, str], ...] = ()
+
+    def rows(self) -> list[list]:
+        paired = {name: pair for pair in self.side_by_side for name in pair}
+        rows, done = [], set()
+        for field in self:
+            if field.name in done:
+                continue
+            names = paired.get(field.name, (field.name,))
+            rows.append([self[name] for name in names])
+            done.update(names)
+        return rows
+
+
 def _reason_field():
     return forms.CharField(
         label=_("Reason for this change"),
@@ -46,9 +81,24 @@ class OrganizationFilterForm(BootstrapForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
-class OrganizationForm(BootstrapForm):
+class OrganizationForm(SideBySideMixin, BootstrapForm):
+    side_by_side = (("name", "name_es"), ("acronym", "acronym_es"))
+
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_es = forms.CharField(
+        label=_("Name in Spanish"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown to Spanish readers, if the organization has one (OPS/OMS)."),
+        widget=forms.TextInput(attrs={"lang": "es"}),
+    )
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
+    acronym_es = forms.CharField(
+        label=_("Acronym in Spanish"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "es"}),
+    )
     kind = forms.ChoiceField(label=_("Type"), choices=Organization.Kind.choices)
     website = forms.URLField(
         label=_("Website"), max_length=200, required=False, assume_scheme="https"
@@ -99,22 +149,23 @@ class SectorToggleForm(forms.Form):
     )
 
 
-class SectorPageForm(BootstrapForm):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+class SectorPageForm(SideBySideMixin, BootstrapForm):
+    side_by_side = (("purpose_en", "purpose_es"),)
+
+    purpose_en, purpose_es = _text_versions(
+        _("Purpose (English)"), _("Purpose (Spanish)"), max_length=4000, rows=8
     )
     reason = _reason_field()
 
 
-class SelectionProcedureForm(BootstrapForm):
-    procedure = forms.CharField(
-        label=_("Selection procedure"),
-        required=False,
+class SelectionProcedureForm(SideBySideMixin, BootstrapForm):
+    side_by_side = (("procedure_en", "procedure_es"),)
+
+    procedure_en, procedure_es = _text_versions(
+        _("Selection procedure (English)"),
+        _("Selection procedure (Spanish)"),
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        rows=10,
         help_text=_("How co-leads are selected: written, periodic and democratic."),
     )
     interval_months = forms.IntegerField(
@@ -182,11 +233,13 @@ class PartnerForm(BootstrapForm):
     joined_on = _date_field(_("Joined on"), required=False, help_text=_("Today if left empty."))
 
 
-class PlatformContactsForm(BootstrapForm):
-    """The platform's own coordination contacts, shown where a sector has nobody designated."""
+class PlatformContactsForm(SideBySideMixin, BootstrapForm):
+    """The platform's own coordination contacts, shown where a sector has nobody designated,
+    and its description for the public page."""
 
     # Posted to the platform set-up page beside the sector toggles; this names the form.
     FORM_NAME = "contacts"
+    side_by_side = (("description_en", "description_es"),)
 
     local_name = forms.CharField(
         label=_("Local name"),
@@ -196,6 +249,13 @@ class PlatformContactsForm(BootstrapForm):
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=200)
     contact_email = forms.EmailField(label=_("Coordination contact e-mail"), required=False)
+    description_en, description_es = _text_versions(
+        _("Description (English)"),
+        _("Description (Spanish)"),
+        max_length=4000,
+        rows=5,
+        help_text=_("Shown on the platform's public page, in the reader's language."),
+    )
     reason = _reason_field()
 
 

@@ -73,10 +73,24 @@ def _check_organization_unique(org: Organization) -> None:
 
 
 def organization_create(
-    *, by: User, name: str, kind: str, acronym: str = "", website: str = ""
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    acronym: str = "",
+    website: str = "",
+    name_es: str = "",
+    acronym_es: str = "",
 ) -> Organization:
     policy.require(by, Action.MANAGE_ORGANIZATIONS)
-    org = Organization(name=name.strip(), acronym=acronym.strip(), kind=kind, website=website)
+    org = Organization(
+        name=name.strip(),
+        acronym=acronym.strip(),
+        name_es=name_es.strip(),
+        acronym_es=acronym_es.strip(),
+        kind=kind,
+        website=website,
+    )
     _check_organization_unique(org)
     return save_audited(org, by=by, reason=N_("Organization added"))
 
@@ -153,34 +167,56 @@ def platform_contacts_update(
     local_name: str,
     website: str,
     contact_email: str,
+    description_en: str | None = None,
+    description_es: str | None = None,
     reason: str = "",
 ) -> Platform:
-    """The platform's published coordination contacts, edited by its own team."""
+    """The platform's published coordination contacts and description, edited by its own team.
+
+    A description version left out (None) stays as stored.
+    """
     policy.require(by, Action.MANAGE_SECTOR, platform)
     platform = locked(Platform, platform.pk)
     platform.local_name = local_name.strip()
     platform.website = website.strip()
     platform.contact_email = contact_email.strip()
+    texts = _set_texts(platform, description_en=description_en, description_es=description_es)
     return save_audited(
         platform,
         by=by,
         reason=reason or N_("Platform contacts updated"),
-        update_fields=["local_name", "website", "contact_email"],
+        update_fields=["local_name", "website", "contact_email", *texts],
     )
+
+
+def _set_texts(obj, **versions: str | None) -> list[str]:
+    """Set the language versions given (None: not given, kept); the fields set."""
+    given = {field: text for field, text in versions.items() if text is not None}
+    for field, text in given.items():
+        setattr(obj, field, text.strip())
+    return list(given)
 
 
 @transaction.atomic
 def platform_sector_update_page(
-    *, platform_sector: PlatformSector, by: User, purpose: str, reason: str = ""
+    *,
+    platform_sector: PlatformSector,
+    by: User,
+    purpose_en: str | None = None,
+    purpose_es: str | None = None,
+    reason: str = "",
 ) -> PlatformSector:
+    """The sector page's purpose, per language; a version left out (None) stays as stored."""
     policy.require(by, Action.EDIT_SECTOR_PAGE, platform_sector)
     platform_sector = locked(PlatformSector, platform_sector.pk)
-    platform_sector.purpose = purpose.strip()
+    texts = _set_texts(platform_sector, purpose_en=purpose_en, purpose_es=purpose_es)
+    if not texts:
+        return platform_sector
     return save_audited(
         platform_sector,
         by=by,
         reason=reason or N_("Sector page updated"),
-        update_fields=["purpose"],
+        update_fields=texts,
     )
 
 
@@ -189,25 +225,29 @@ def selection_procedure_update(
     *,
     platform_sector: PlatformSector,
     by: User,
-    procedure: str,
     interval_months: int | None,
     last_selection_on: datetime.date | None,
+    procedure_en: str | None = None,
+    procedure_es: str | None = None,
     reason: str = "",
 ) -> PlatformSector:
+    """The co-lead selection procedure; a text version left out (None) stays as stored."""
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
     platform_sector = locked(PlatformSector, platform_sector.pk)
     if last_selection_on and last_selection_on > timezone.localdate():
         raise ValidationError(
             {"last_selection_on": _("The last selection cannot be in the future.")}
         )
-    platform_sector.selection_procedure = procedure.strip()
+    texts = _set_texts(
+        platform_sector, selection_procedure_en=procedure_en, selection_procedure_es=procedure_es
+    )
     platform_sector.selection_interval_months = interval_months
     platform_sector.last_selection_on = last_selection_on
     return save_audited(
         platform_sector,
         by=by,
         reason=reason or N_("Selection procedure updated"),
-        update_fields=["selection_procedure", "selection_interval_months", "last_selection_on"],
+        update_fields=[*texts, "selection_interval_months", "last_selection_on"],
     )
 
 

@@ -274,7 +274,7 @@ def organization_create(request):
 def organization_edit(request, pk: int):
     _require(request, Action.MANAGE_ORGANIZATIONS)
     org = get_object_or_404(Organization, pk=pk)
-    initial = {f: getattr(org, f) for f in ("name", "acronym", "kind", "website", "is_active")}
+    initial = {f: getattr(org, f) for f in OrganizationEditForm.base_fields if f != "reason"}
     form = OrganizationEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -368,7 +368,7 @@ def platform_manage(request, code: str):
     if not policy.can(request.user, Action.MANAGE_SECTOR, platform):
         raise Http404
     contacts_form = PlatformContactsForm(
-        initial={f: getattr(platform, f) for f in ("local_name", "website", "contact_email")}
+        initial={f: getattr(platform, f) for f in PlatformContactsForm.base_fields if f != "reason"}
     )
     if request.method == "POST":
         if request.POST.get("form") != PlatformContactsForm.FORM_NAME:
@@ -602,15 +602,14 @@ def _sector_form_page(
 @get_and_post
 def sector_page_edit(request, pk: int):
     ps = selectors.platform_sector_get_for(request.user, pk=pk, action=Action.EDIT_SECTOR_PAGE)
-    form = SectorPageForm(request.POST or None, initial={"purpose": ps.purpose})
+    form = SectorPageForm(
+        request.POST or None, initial={"purpose_en": ps.purpose_en, "purpose_es": ps.purpose_es}
+    )
     if request.method == "POST" and form.is_valid():
         done = form_service_call(
             form,
             lambda: services.platform_sector_update_page(
-                platform_sector=ps,
-                by=request.user,
-                purpose=form.cleaned_data["purpose"],
-                reason=form.cleaned_data["reason"],
+                platform_sector=ps, by=request.user, **form.cleaned_data
             ),
         )
         if done is not None:
@@ -626,7 +625,8 @@ def selection_procedure_edit(request, pk: int):
     form = SelectionProcedureForm(
         request.POST or None,
         initial={
-            "procedure": ps.selection_procedure,
+            "procedure_en": ps.selection_procedure_en,
+            "procedure_es": ps.selection_procedure_es,
             "interval_months": ps.selection_interval_months,
             "last_selection_on": ps.last_selection_on,
         },
@@ -638,13 +638,15 @@ def selection_procedure_edit(request, pk: int):
             lambda: services.selection_procedure_update(
                 platform_sector=ps,
                 by=request.user,
-                procedure=data["procedure"],
+                procedure_en=data["procedure_en"],
+                procedure_es=data["procedure_es"],
                 interval_months=data["interval_months"],
                 last_selection_on=data["last_selection_on"],
                 reason=data["reason"],
             ),
             field_map={
-                "selection_procedure": "procedure",
+                "selection_procedure_en": "procedure_en",
+                "selection_procedure_es": "procedure_es",
                 "selection_interval_months": "interval_months",
             },
         )

@@ -237,7 +237,7 @@ def test_an_id_in_the_path_out_of_range_answers_404(world, personas, path_id):
         (
             lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
             lambda w, day: {
-                "procedure": "Vote.",
+                "procedure_en": "Vote.",
                 "interval_months": 24,
                 "last_selection_on": day,
             },

@@ -87,8 +87,8 @@ def test_the_pages_share_one_pagination_partial_that_keeps_filters(client, world
 
 def _rename_sector(ps, times, start=0):
     for n in range(start, start + times):
-        ps.purpose = f"Purpose {n}"
-        save_audited(ps, by=system_user(), reason="edit", update_fields=["purpose"])
+        ps.purpose_en = f"Purpose {n}"
+        save_audited(ps, by=system_user(), reason="edit", update_fields=["purpose_en"])
 
 
 def _sector_page(client, ps):
@@ -115,6 +115,6 @@ def test_the_sector_history_is_paged_in_the_database(client, world, personas):
     assert history_queries and all("LIMIT" in sql for sql in history_queries)
     records = second.context["history_records"]
     assert len(records) == 50
-    assert records[0].purpose == "Purpose 119"
+    assert records[0].purpose_en == "Purpose 119"
     # and the oldest row shown still says what it changed, from a predecessor off the page
     assert [(c.old, c.new) for c in records[-1].changes] == [("Purpose 69", "Purpose 70")]

@@ -89,6 +89,9 @@ def test_a_platform_shows_its_countries_and_co_lead_organizations(world):
         "name": "Regional Platform",
         "name_en": "Regional Platform",
         "name_es": "Plataforma Regional",
+        "description": "",
+        "description_en": "",
+        "description_es": "",
         "countries": [{"iso_code": "CO", "name": "Colombia"}, {"iso_code": "PA", "name": "Panama"}],
         "co_leads": [
             {
@@ -174,6 +177,8 @@ def test_a_platform_sector_shows_what_its_public_page_shows(world):
         "title": "Health · Regional Platform",
         "is_active": True,
         "purpose": "Coordinates the response.",
+        "purpose_en": "Coordinates the response.",
+        "purpose_es": "",
         "page_url": "/en/platforms/regional/sectors/health/",
         "co_leads": [
             {
@@ -224,6 +229,8 @@ def test_a_platform_sector_shows_what_its_public_page_shows(world):
         "sub_sectors": [],
         "selection_procedure": {
             "procedure": "",
+            "procedure_en": "",
+            "procedure_es": "",
             "interval_months": None,
             "last_selection_on": None,
             "next_selection_on": None,
@@ -234,7 +241,7 @@ def test_a_platform_sector_shows_what_its_public_page_shows(world):
 def test_a_platform_sector_lists_its_active_sub_sectors_and_selection_dates(world):
     # given
     ps = world.regional_protection
-    ps.selection_procedure = "Elected by partners every two years."
+    ps.selection_procedure_en = "Elected by partners every two years."
     ps.selection_interval_months = 24
     ps.last_selection_on = datetime.date(2025, 3, 31)
     ps.save()
@@ -253,6 +260,8 @@ def test_a_platform_sector_lists_its_active_sub_sectors_and_selection_dates(worl
     ]
     assert body["selection_procedure"] == {
         "procedure": "Elected by partners every two years.",
+        "procedure_en": "Elected by partners every two years.",
+        "procedure_es": "",
         "interval_months": 24,
         "last_selection_on": "2025-03-31",
         "next_selection_on": "2027-03-31",
@@ -304,6 +313,8 @@ def test_an_organization_shows_its_type(world):
         "id": world.ngo.pk,
         "name": "Caminos Solidarios",
         "acronym": "CS",
+        "name_es": "",
+        "acronym_es": "",
         "kind": "national_ngo",
         "website": "",
         "is_active": True,
@@ -535,7 +546,7 @@ def test_private_person_fields_are_not_published(world):
 
 def test_html_in_a_text_field_comes_back_as_the_same_json_string(world):
     # given
-    world.regional_health.purpose = '<script>alert(1)</script> & "quotes"'
+    world.regional_health.purpose_en = '<script>alert(1)</script> & "quotes"'
     world.regional_health.save()
     # when
     response = _get(f"/api/v1/platform-sectors/{world.regional_health.pk}/")

@@ -152,7 +152,7 @@ WRITES = [
         "patch",
         lambda w, p: (
             f"/api/v1/platform-sectors/{w.regional_health.pk}/",
-            {"purpose": "Health for all."},
+            {"purpose_en": "Health for all."},
         ),
         REGIONAL_HEALTH_PAGE,
         200,
@@ -161,7 +161,10 @@ WRITES = [
     Write(
         "platform-sector-page-colombia",
         "patch",
-        lambda w, p: (f"/api/v1/platform-sectors/{w.colombia_health.pk}/", {"purpose": "Salud."}),
+        lambda w, p: (
+            f"/api/v1/platform-sectors/{w.colombia_health.pk}/",
+            {"purpose_es": "Salud."},
+        ),
         COLOMBIA,
         200,
         404,
@@ -172,7 +175,7 @@ WRITES = [
         lambda w, p: (
             f"/api/v1/platform-sectors/{w.colombia_health.pk}/selection-procedure/",
             {
-                "procedure": "Partners vote.",
+                "procedure_en": "Partners vote.",
                 "interval_months": 24,
                 "last_selection_on": "2026-01-15",
             },
@@ -187,7 +190,7 @@ WRITES = [
         lambda w, p: (
             f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
             {
-                "procedure": "Partners vote.",
+                "procedure_en": "Partners vote.",
                 "interval_months": 24,
                 "last_selection_on": "2026-01-15",
             },
@@ -810,8 +813,8 @@ BAD_INPUT = [
         "int-for-purpose",
         "patch",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/",
-        lambda w: {"purpose": 42},
-        ["purpose"],
+        lambda w: {"purpose_en": 42},
+        ["purpose_en"],
     ),
     (
         "object-for-text",
@@ -824,28 +827,32 @@ BAD_INPUT = [
         "text-for-int",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
-        lambda w: {"procedure": "Vote", "interval_months": "two", "last_selection_on": None},
+        lambda w: {"procedure_en": "Vote", "interval_months": "two", "last_selection_on": None},
         ["interval_months"],
     ),
     (
         "interval-zero",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
-        lambda w: {"procedure": "Vote", "interval_months": 0, "last_selection_on": None},
+        lambda w: {"procedure_en": "Vote", "interval_months": 0, "last_selection_on": None},
         ["interval_months"],
     ),
     (
         "interval-overflow",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
-        lambda w: {"procedure": "Vote", "interval_months": 70000, "last_selection_on": None},
+        lambda w: {"procedure_en": "Vote", "interval_months": 70000, "last_selection_on": None},
         ["interval_months"],
     ),
     (
         "selection-in-the-future",
         "post",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/selection-procedure/",
-        lambda w: {"procedure": "Vote", "interval_months": 12, "last_selection_on": "2099-01-01"},
+        lambda w: {
+            "procedure_en": "Vote",
+            "interval_months": 12,
+            "last_selection_on": "2099-01-01",
+        },
         ["last_selection_on"],
     ),
     (
@@ -941,8 +948,8 @@ BAD_INPUT = [
         "purpose-4001",
         "patch",
         lambda w: f"/api/v1/platform-sectors/{w.regional_health.pk}/",
-        lambda w: {"purpose": "x" * 4001},
-        ["purpose"],
+        lambda w: {"purpose_es": "x" * 4001},
+        ["purpose_es"],
     ),
     (
         "phone-41",
@@ -1164,13 +1171,13 @@ def test_a_token_from_e_mail_and_password_authorizes_writes(world, personas):
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     write = client.patch(
         f"/api/v1/platform-sectors/{world.colombia_health.pk}/",
-        {"purpose": "Salud."},
+        {"purpose_es": "Salud."},
         format="json",
     )
     # then
     assert response.status_code == 200
     assert ApiToken.objects.get(user=personas["platform_team"]).name == "api"
-    assert (write.status_code, write.json()["purpose"]) == (200, "Salud.")
+    assert (write.status_code, write.json()["purpose_es"]) == (200, "Salud.")
 
 
 def test_asking_again_for_a_token_of_the_same_name_replaces_it(world, personas):

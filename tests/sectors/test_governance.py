@@ -119,7 +119,7 @@ def _nobody_english(w):
 def _selection_documented(w):
     _save(
         w.regional_health,
-        selection_procedure="Co-leads are elected by the sector's partners every two years.",
+        selection_procedure_en="Co-leads are elected by the sector's partners every two years.",
         selection_interval_months=24,
         last_selection_on=datetime.date(2025, 1, 15),
     )
@@ -128,14 +128,14 @@ def _selection_documented(w):
 def _selection_overdue(w):
     _save(
         w.regional_health,
-        selection_procedure="Elected by the partners every year.",
+        selection_procedure_en="Elected by the partners every year.",
         selection_interval_months=12,
         last_selection_on=datetime.date(2024, 1, 15),
     )
 
 
 def _selection_text_only(w):
-    _save(w.regional_health, selection_procedure="Elected by the partners.")
+    _save(w.regional_health, selection_procedure_en="Elected by the partners.")
 
 
 def _iom_joins(w):
@@ -466,7 +466,7 @@ def test_a_selection_due_today_is_not_overdue(world):
     # given: last held 2025-06-01, every 12 months: due 2026-06-01, which is TODAY
     _save(
         world.regional_health,
-        selection_procedure="Elected by the partners.",
+        selection_procedure_en="Elected by the partners.",
         selection_interval_months=12,
         last_selection_on=datetime.date(2025, 6, 1),
     )

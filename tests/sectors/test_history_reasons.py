@@ -18,7 +18,7 @@ def test_a_long_reason_typed_on_a_page_is_kept_whole(client, world, personas):
     # when
     response = client_for(client, personas["regional"]).post(
         reverse("sectors:sector-page-edit", args=[world.regional_health.pk]),
-        {"purpose": "New purpose", "reason": reason},
+        {"purpose_en": "New purpose", "reason": reason},
     )
     # then
     assert response.status_code == 302
@@ -42,8 +42,8 @@ def test_service_reasons_are_msgids_and_roles_are_not_named_by_their_code(world,
 def test_the_history_page_shows_reasons_in_the_readers_language(client, world, personas):
     # given: a stored msgid that the catalogue translates
     ps = world.regional_health
-    ps.purpose = "Other purpose"
-    save_audited(ps, by=personas["regional"], reason="Sector set-up", update_fields=["purpose"])
+    ps.purpose_en = "Other purpose"
+    save_audited(ps, by=personas["regional"], reason="Sector set-up", update_fields=["purpose_en"])
     # when
     with translation.override("es"):
         response = client_for(client, personas["regional"]).get(

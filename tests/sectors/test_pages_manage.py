@@ -266,20 +266,20 @@ ACTIONS = [
         "sector-page-regional",
         _sector("sectors:sector-page-edit", "regional_health"),
         REGIONAL_HEALTH_EDITORS,
-        lambda w, c, p: {"purpose": "Health for everyone on the move."},
+        lambda w, c, p: {"purpose_en": "Health for everyone on the move."},
     ),
     Case(
         "sector-page-colombia",
         _sector("sectors:sector-page-edit", "colombia_health"),
         COLOMBIA_MANAGERS,
-        lambda w, c, p: {"purpose": "Salud."},
+        lambda w, c, p: {"purpose_es": "Salud."},
     ),
     Case(
         "selection-regional",
         _sector("sectors:selection-procedure-edit", "regional_health"),
         REGIONAL,
         lambda w, c, p: {
-            "procedure": "Vote.",
+            "procedure_en": "Vote.",
             "interval_months": "24",
             "last_selection_on": "2025-06-01",
         },
@@ -289,7 +289,7 @@ ACTIONS = [
         _sector("sectors:selection-procedure-edit", "colombia_health"),
         COLOMBIA_MANAGERS,
         lambda w, c, p: {
-            "procedure": "Vote.",
+            "procedure_en": "Vote.",
             "interval_months": "12",
             "last_selection_on": "2025-06-01",
         },
@@ -742,7 +742,7 @@ def test_updating_the_selection_procedure_shows_the_next_selection_date(client, 
     response = client.post(
         reverse("sectors:selection-procedure-edit", args=[world.regional_health.pk]),
         {
-            "procedure": "Partners vote every two years.",
+            "procedure_en": "Partners vote every two years.",
             "interval_months": "11",
             "last_selection_on": "2025-03-31",
         },
@@ -909,26 +909,26 @@ BAD_INPUT = [
     ),
     pytest.param(
         "sectors:selection-procedure-edit",
-        lambda w: {"procedure": "x", "interval_months": "two years"},
+        lambda w: {"procedure_en": "x", "interval_months": "two years"},
         "interval_months",
         id="interval-of-the-wrong-type",
     ),
     pytest.param(
         "sectors:selection-procedure-edit",
-        lambda w: {"procedure": "x", "interval_months": "0"},
+        lambda w: {"procedure_en": "x", "interval_months": "0"},
         "interval_months",
         id="interval-zero",
     ),
     pytest.param(
         "sectors:selection-procedure-edit",
-        lambda w: {"procedure": "x", "last_selection_on": "2999-01-01"},
+        lambda w: {"procedure_en": "x", "last_selection_on": "2999-01-01"},
         "last_selection_on",
         id="last-selection-in-the-future",
     ),
     pytest.param(
         "sectors:sector-page-edit",
-        lambda w: {"purpose": "x" * 4001},
-        "purpose",
+        lambda w: {"purpose_es": "x" * 4001},
+        "purpose_es",
         id="over-long-purpose",
     ),
     pytest.param(
@@ -1071,7 +1071,7 @@ def test_html_in_the_purpose_is_escaped_on_the_sector_page(client, world, person
     client = client_for(client, personas["co_coordinator"])
     client.post(
         reverse("sectors:sector-page-edit", args=[world.regional_health.pk]),
-        {"purpose": '<script>alert("x")</script><b>bold</b>'},
+        {"purpose_en": '<script>alert("x")</script><b>bold</b>'},
     )
     # when
     response = client.get(reverse("sectors:sector-manage", args=[world.regional_health.pk]))
@@ -1118,7 +1118,7 @@ def test_the_sector_page_takes_the_same_number_of_queries_as_designations_and_hi
         PartnerFactory(platform_sector=world.regional_health)
     client.post(
         reverse("sectors:sector-page-edit", args=[world.regional_health.pk]),
-        {"purpose": "More.", "reason": "r"},
+        {"purpose_en": "More.", "reason": "r"},
     )
     # when
     large = _count_queries(client, url)

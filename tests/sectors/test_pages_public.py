@@ -212,8 +212,8 @@ def test_ended_and_future_designations_are_not_shown(client, world):
 
 def test_text_fields_are_escaped(client, world):
     # given
-    world.regional_health.purpose = "<script>alert(1)</script>\nSecond line"
-    world.regional_health.selection_procedure = "<img src=x onerror=alert(2)>"
+    world.regional_health.purpose_en = "<script>alert(1)</script>\nSecond line"
+    world.regional_health.selection_procedure_en = "<img src=x onerror=alert(2)>"
     world.regional_health.save()
     world.partner_org.name = "<b>Bold</b> Partners"
     world.partner_org.save()
@@ -293,7 +293,7 @@ def test_sector_list_shows_each_entry_with_the_platforms_where_it_is_active(clie
 
 def test_sector_page_shows_co_leads_partners_sub_sectors_and_selection(client, world):
     # given
-    world.regional_protection.selection_procedure = "Elected every two years by partners."
+    world.regional_protection.selection_procedure_en = "Elected every two years by partners."
     world.regional_protection.selection_interval_months = 24
     world.regional_protection.last_selection_on = datetime.date(2025, 3, 31)
     world.regional_protection.save()

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from r4v.models import User
 from sectors import governance, policy
@@ -89,7 +89,7 @@ def test_prints_one_login_per_role_and_each_authenticates_with_its_printed_passw
         "partner@demo.r4v.local": {Role.PARTNER_MEMBER},
     }
     assert "DEMO logins" in demo_output
-    assert demo_output.splitlines()[0] == "Demo data: 75 created, 0 already present."
+    assert demo_output.splitlines()[0] == "Demo data: 79 created, 0 already present."
 
 
 def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
@@ -123,16 +123,32 @@ def test_role_logins_sit_on_the_scopes_they_describe(demo_output):
     assert User.objects.get(email="admin@demo.r4v.local").is_superuser is True
 
 
+def test_the_demo_shows_texts_and_names_in_the_readers_language_and_a_fallback(demo_output):
+    # then: PAHO/WHO is OPS/OMS to a Spanish reader
+    paho = Organization.objects.get(acronym="PAHO/WHO")
+    with translation.override("es"):
+        assert str(paho) == "OPS/OMS"
+        # and Health and Protection have a Spanish purpose; Education falls back to English
+        regional = PlatformSector.objects.filter(platform__code="regional")
+        purposes = {ps.sector.code: ps.purpose for ps in regional.select_related("sector")}
+    assert (purposes["health"].language, purposes["protection"].language) == ("es", "es")
+    assert purposes["education"].is_fallback and purposes["education"].language == "en"
+    # and the documented selection procedures are written in both languages
+    documented = regional.exclude(selection_procedure_en="")
+    assert documented.count() == 4 and not documented.filter(selection_procedure_es="").exists()
+
+
 def test_only_fictional_organizations_labelled_demo_hold_demo_roles(demo_output):
     # then: ten fictional organizations, UN agencies among them, each named "... (demo)"
     demo = Organization.objects.filter(name__endswith=" (demo)")
     assert demo.count() == 10
     assert set(demo.values_list("acronym", flat=True)) == {""}
     assert demo.filter(kind="un_agency").count() == 4
-    # and the only real organizations are the platforms' co-leads load_structure records
+    # and the only real organizations are the platforms' co-leads load_structure records and
+    # PAHO/WHO, there for its Spanish name
     assert sorted(
         Organization.objects.exclude(name__endswith=" (demo)").values_list("acronym", flat=True)
-    ) == ["IOM", "UNHCR"]
+    ) == ["IOM", "PAHO/WHO", "UNHCR"]
     # which no demo sector names as co-lead or partner: every page showing one shows "(demo)"
     assert not CoLeadDesignation.objects.exclude(organization__name__endswith=" (demo)").exists()
     assert not PartnerMembership.objects.exclude(organization__name__endswith=" (demo)").exists()
@@ -291,7 +307,7 @@ def test_second_run_duplicates_nothing_and_reprints_the_same_table(demo_output):
     again = seed_demo()
     # then
     assert counts() == before
-    assert again.splitlines()[0] == "Demo data: 0 created, 75 already present."
+    assert again.splitlines()[0] == "Demo data: 0 created, 79 already present."
     assert printed_logins(again) == printed_logins(demo_output)
 
 
@@ -303,7 +319,7 @@ def test_a_changed_demo_password_is_reset_on_the_next_run(demo_output):
     # when
     again = seed_demo()
     # then
-    assert again.splitlines()[0] == "Demo data: 1 created, 74 already present."
+    assert again.splitlines()[0] == "Demo data: 1 created, 78 already present."
     assert (
         authenticate(username="partner@demo.r4v.local", password="demo-partner-member-2026")
         == partner

@@ -23,30 +23,30 @@ def test_a_stale_instance_does_not_put_back_a_field_someone_else_changed(world, 
     for_the_procedure = PlatformSector.objects.get(pk=world.regional_health.pk)
     # when
     services.platform_sector_update_page(
-        platform_sector=for_the_page, purpose="Health coordination, updated.", by=regional
+        platform_sector=for_the_page, purpose_en="Health coordination, updated.", by=regional
     )
     services.selection_procedure_update(
         platform_sector=for_the_procedure,
-        procedure="Elected by the partners every two years.",
+        procedure_en="Elected by the partners every two years.",
         interval_months=24,
         last_selection_on=datetime.date(2026, 1, 15),
         by=regional,
     )
     # then
     stored = PlatformSector.objects.get(pk=world.regional_health.pk)
-    assert stored.purpose == "Health coordination, updated."
-    assert stored.selection_procedure == "Elected by the partners every two years."
+    assert stored.purpose_en == "Health coordination, updated."
+    assert stored.selection_procedure_en == "Elected by the partners every two years."
     # and the history row of the second change records the purpose as it was then
-    assert stored.history.first().purpose == "Health coordination, updated."
+    assert stored.history.first().purpose_en == "Health coordination, updated."
 
 
 def test_saving_an_existing_row_without_naming_its_fields_is_refused(world, personas):
     ps = world.regional_health
-    ps.purpose = "Whole-row save"
+    ps.purpose_en = "Whole-row save"
     with pytest.raises(TypeError, match="update_fields"):
         save_audited(ps, by=personas["regional"], reason="test")
     ps.refresh_from_db()
-    assert ps.purpose == "Coordinates the response."
+    assert ps.purpose_en == "Coordinates the response."
 
 
 def _race(*calls) -> list[str]:

@@ -1,12 +1,15 @@
 """A clearly labelled DEMO data set on top of the real structure, for trying the product out.
 
-Fictional organizations only (every name ends in " (demo)", UN agencies included), demo co-lead
-and co-coordinator designations on regional sectors and Peru Health, partners, two national
-activations, and logins for every role with a fixed, printed password. No real organization is
-named in a made-up role: IOM and UNHCR, which `load_structure` records as the platforms'
-co-leads (seed 000 §I), co-lead no demo sector, so every page that shows a demo co-lead shows
-"(demo)" in its name. Everything goes through the services, attributed to the system user. Safe
-to run again: what exists is left as it is and the table is reprinted.
+Fictional organizations in every demo role (each name ends in " (demo)", UN agencies too),
+demo co-lead and co-coordinator designations on regional sectors and Peru Health, partners, two
+national activations, and logins for every role with a fixed, printed password. No real
+organization is named in a made-up role: IOM and UNHCR, which `load_structure` records as the
+platforms' co-leads (seed 000 §I), co-lead no demo sector, so every page that shows a demo co-lead
+shows "(demo)" in its name; nor does PAHO/WHO, added with its Spanish name and acronym (OPS/OMS)
+to show an organization named in the reader's language. Some purposes are written in both
+languages and one in English only, to show the note a Spanish reader gets when a text is not yet
+written in Spanish. Everything goes through the services, attributed to the system user. Safe to
+run again: what exists is left as it is and the table is reprinted.
 
 The passwords are public (printed here and in the README), so the command refuses to run with
 DEBUG off unless told explicitly.
@@ -51,6 +54,8 @@ class OrgData(NamedTuple):
     acronym: str
     kind: str
     website: str = ""
+    name_es: str = ""
+    acronym_es: str = ""
 
 
 CAMINOS = "Caminos Compartidos (demo)"
@@ -77,6 +82,17 @@ DEMO_ORGANIZATIONS = (
     OrgData(CARIBE, "", Kind.UN_AGENCY),
     OrgData(PACIFICO, "", Kind.UN_AGENCY),
     OrgData(AMAZONIA, "", Kind.UN_AGENCY),
+)
+
+# A real organization, in no demo role (see the module docstring): it shows a Spanish name and
+# acronym on its page and in the organization lists.
+NAMED_IN_BOTH_LANGUAGES = OrgData(
+    "Pan American Health Organization / World Health Organization",
+    "PAHO/WHO",
+    Kind.UN_AGENCY,
+    "https://www.paho.org",
+    name_es="Organización Panamericana de la Salud / Organización Mundial de la Salud",
+    acronym_es="OPS/OMS",
 )
 
 # (regional sector, organization name). Most sectors pair a UN agency with an NGO; some break a
@@ -127,6 +143,38 @@ SELECTION_PROCEDURE_TEXT = (
     "Co-leads are selected by the sector's partners every {interval} months: the Regional "
     "Platform calls for expressions of interest, partners vote, and the result is recorded "
     "here. (Demo text.)"
+)
+SELECTION_PROCEDURE_TEXT_ES = (
+    "Los socios del sector eligen a las co-líderes cada {interval} meses: la Plataforma "
+    "Regional abre una convocatoria de manifestaciones de interés, los socios votan y el "
+    "resultado se registra aquí. (Texto de demostración.)"
+)
+
+# (regional sector, purpose in English, purpose in Spanish or "" for not yet translated):
+# Education has no Spanish version, so a Spanish reader sees the English one with a note.
+DEMO_PURPOSES = (
+    (
+        "health",
+        "Coordinates the health response for refugees and migrants from Venezuela across the "
+        "region: access to primary care, mental health and sexual and reproductive health. "
+        "(Demo text.)",
+        "Coordina la respuesta de salud para personas refugiadas y migrantes de Venezuela en la "
+        "región: acceso a la atención primaria, salud mental y salud sexual y reproductiva. "
+        "(Texto de demostración.)",
+    ),
+    (
+        "protection",
+        "Coordinates protection: access to territory, asylum and regularization, and "
+        "protection from violence, exploitation and abuse. (Demo text.)",
+        "Coordina la protección: acceso al territorio, asilo y regularización, y protección "
+        "frente a la violencia, la explotación y el abuso. (Texto de demostración.)",
+    ),
+    (
+        "education",
+        "Coordinates access to education for refugee and migrant children and adolescents. "
+        "(Demo text.)",
+        "",
+    ),
 )
 
 
@@ -274,6 +322,7 @@ class DemoSeeder:
         self.co_leads()
         self.co_coordinators()
         self.partners()
+        self.purposes()
         self.selection_procedures()
         self.logins()
         return self.result
@@ -287,7 +336,7 @@ class DemoSeeder:
         )
 
     def organizations(self) -> None:
-        for data in DEMO_ORGANIZATIONS:
+        for data in (*DEMO_ORGANIZATIONS, NAMED_IN_BOTH_LANGUAGES):
             lookup = Q(name__iexact=data.name)
             if data.acronym:
                 lookup |= Q(acronym__iexact=data.acronym)
@@ -299,6 +348,8 @@ class DemoSeeder:
                     acronym=data.acronym,
                     kind=data.kind,
                     website=data.website,
+                    name_es=data.name_es,
+                    acronym_es=data.acronym_es,
                 )
             self.result.count(created=not exists)
 
@@ -386,6 +437,20 @@ class DemoSeeder:
                 )
             self.result.count(created=not exists)
 
+    def purposes(self) -> None:
+        for sector_code, purpose_en, purpose_es in DEMO_PURPOSES:
+            ps = self.platform_sector("regional", sector_code)
+            written = bool(ps.purpose_en or ps.purpose_es)
+            if not written:
+                services.platform_sector_update_page(
+                    platform_sector=ps,
+                    purpose_en=purpose_en,
+                    purpose_es=purpose_es,
+                    by=self.by,
+                    reason=REASON,
+                )
+            self.result.count(created=not written)
+
     def selection_procedures(self) -> None:
         for sector_code, interval, months_ago in DEMO_SELECTION_PROCEDURES:
             ps = self.platform_sector("regional", sector_code)
@@ -393,7 +458,8 @@ class DemoSeeder:
             if not documented:
                 services.selection_procedure_update(
                     platform_sector=ps,
-                    procedure=SELECTION_PROCEDURE_TEXT.format(interval=interval),
+                    procedure_en=SELECTION_PROCEDURE_TEXT.format(interval=interval),
+                    procedure_es=SELECTION_PROCEDURE_TEXT_ES.format(interval=interval),
                     interval_months=interval,
                     last_selection_on=_months_before(self.today, months_ago),
                     by=self.by,
