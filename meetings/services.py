@@ -24,13 +24,14 @@ from r4v.models import User
 from r4v.services import notification_send
 from sectors.models import Country, Organization, Platform, PlatformSector
 
-from . import reminders, selectors, zones
+from . import quorum, reminders, selectors, zones
 from .audience import meeting_keys
 from .conflicts import Clash, WorkingHours, clashes_for, conflicts_accept, slots_find
 from .models import (
     MAX_DURATION,
     MAX_OCCURRENCES,
     ActionPoint,
+    Attendance,
     FeedToken,
     Meeting,
     MeetingAudience,
@@ -308,22 +309,15 @@ def _require_change(meeting: Meeting, by: User) -> None:
         raise NotAllowed(_("You may not change this meeting."))
 
 
-@transaction.atomic
-def occurrence_move(
+def occurrence_move_preview(
     *,
-    occurrence: Occurrence,
+    meeting: Meeting,
     start_local: datetime.datetime,
     end_local: datetime.datetime,
-    by: User,
     fold: int | None = None,
-    accept_conflicts: bool = False,
-) -> Occurrence:
-    """Move one sitting of a series (in the meeting's zone); the feed shows a RECURRENCE-ID."""
-    occurrence = locked(Occurrence, occurrence.pk)
-    meeting = locked(Meeting, occurrence.meeting_id)
-    _require_change(meeting, by)
-    if occurrence.is_cancelled:
-        raise DomainError(_("This sitting is cancelled."), code="occurrence_cancelled")
+) -> tuple[datetime.datetime, datetime.datetime, list[Clash]]:
+    """A sitting's new times in UTC and what they would clash with; no writes, so the page
+    can ask before moving."""
     start_at = zones.to_utc(start_local, meeting.zone, fold=fold, field="start")
     end_at = zones.to_utc(end_local, meeting.zone, fold=fold, field="end")
     if end_at <= start_at:
@@ -334,11 +328,37 @@ def occurrence_move(
         raise DomainError(_("A meeting lasts at most 3 days."), code="too_long", field="end")
     keys = set(meeting.audience.values_list("key", flat=True))
     clashes = clashes_for(intervals=[(start_at, end_at)], keys=keys, exclude_meeting_id=meeting.pk)
+    return start_at, end_at, clashes
+
+
+@transaction.atomic
+def occurrence_move(
+    *,
+    occurrence: Occurrence,
+    start_local: datetime.datetime,
+    end_local: datetime.datetime,
+    by: User,
+    fold: int | None = None,
+    accept_conflicts: bool = False,
+    reason: str = "",
+) -> Occurrence:
+    """Move one sitting of a series (in the meeting's zone); the feed shows a RECURRENCE-ID.
+
+    `reason` goes into the sitting's and the meeting's history and to the invitees."""
+    occurrence = locked(Occurrence, occurrence.pk)
+    meeting = locked(Meeting, occurrence.meeting_id)
+    _require_change(meeting, by)
+    if occurrence.is_cancelled:
+        raise DomainError(_("This sitting is cancelled."), code="occurrence_cancelled")
+    start_at, end_at, clashes = occurrence_move_preview(
+        meeting=meeting, start_local=start_local, end_local=end_local, fold=fold
+    )
     if clashes and not accept_conflicts:
         raise ConflictsNotAccepted(clashes)
     occurrence.start_at, occurrence.end_at = start_at, end_at
-    save_audited(occurrence, by=by, reason="Sitting moved", update_fields=["start_at", "end_at"])
-    _bump(meeting, by=by, reason="Sitting moved")
+    why = _with_reason("Sitting moved", reason)
+    save_audited(occurrence, by=by, reason=why, update_fields=["start_at", "end_at"])
+    _bump(meeting, by=by, reason=why)
     conflicts_accept(clashes=clashes, meeting=meeting, by=by)
     reminders.occurrence_reminders_schedule(occurrence)
     _tell_invitees(
@@ -351,22 +371,29 @@ def occurrence_move(
                 "was": f"{occurrence.original_start:%Y-%m-%d %H:%M}",
                 "now": f"{start_at:%Y-%m-%d %H:%M}",
             }
+            + _reason_paragraph(reason)
         ),
     )
     return occurrence
 
 
 @transaction.atomic
-def occurrence_cancel(*, occurrence: Occurrence, by: User) -> Occurrence:
+def occurrence_cancel(*, occurrence: Occurrence, by: User, reason: str = "") -> Occurrence:
     """Cancel one sitting of a series; the feed lists it as an EXDATE."""
     occurrence = locked(Occurrence, occurrence.pk)
     meeting = locked(Meeting, occurrence.meeting_id)
     _require_change(meeting, by)
     if occurrence.is_cancelled:
         return occurrence
+    if Minutes.objects.filter(occurrence=occurrence).exists():
+        raise DomainError(
+            _("This sitting has minutes; it took place and cannot be cancelled."),
+            code="sitting_has_minutes",
+        )
     occurrence.is_cancelled = True
-    save_audited(occurrence, by=by, reason="Sitting cancelled", update_fields=["is_cancelled"])
-    _bump(meeting, by=by, reason="Sitting cancelled")
+    why = _with_reason("Sitting cancelled", reason)
+    save_audited(occurrence, by=by, reason=why, update_fields=["is_cancelled"])
+    _bump(meeting, by=by, reason=why)
     reminders.occurrence_reminders_cancel(occurrence)
     _tell_invitees(
         meeting,
@@ -374,9 +401,19 @@ def occurrence_cancel(*, occurrence: Occurrence, by: User) -> Occurrence:
         lambda: (
             _("The sitting of “%(title)s” on %(when)s UTC is cancelled.")
             % {"title": meeting.title, "when": f"{occurrence.start_at:%Y-%m-%d %H:%M}"}
+            + _reason_paragraph(reason)
         ),
     )
     return occurrence
+
+
+def _with_reason(what: str, reason: str) -> str:
+    # History reasons stay in English (as every other), the user's words appended as typed.
+    return f"{what}: {reason.strip()}" if reason.strip() else what
+
+
+def _reason_paragraph(reason: str) -> str:
+    return f"\n\n{reason.strip()}" if reason.strip() else ""
 
 
 def _bump(meeting: Meeting, *, by: User, reason: str) -> None:
@@ -545,6 +582,86 @@ def action_point_set_status(*, point: ActionPoint, status: str, by: User) -> Act
     if status != ActionPoint.Status.OPEN:
         reminders.action_point_reminders_cancel(point)
     return point
+
+
+@dataclasses.dataclass(frozen=True)
+class Attended:
+    """One organization present at a sitting, as a form or a serializer parsed it."""
+
+    organization: Organization
+    people: int = 1
+    names: str = ""
+
+
+@transaction.atomic
+def attendance_record(
+    *, occurrence: Occurrence, attended: Sequence[Attended], by: User
+) -> list[Attendance]:
+    """Record which organizations attended a sitting (and optionally who), replacing the
+    previous record; the quorum (`meetings.quorum`) is read from it."""
+    # The sitting's lock serializes two people recording the same sitting at once.
+    occurrence = locked(Occurrence.objects.select_related("meeting"), occurrence.pk)
+    meeting = _require_minutes_writer(occurrence, by)
+    if meeting.is_cancelled or occurrence.is_cancelled:
+        raise DomainError(
+            _("This sitting is cancelled; there is no attendance to record."),
+            code="occurrence_cancelled",
+        )
+    if occurrence.start_at > timezone.now():
+        raise DomainError(
+            _("Attendance is recorded once the sitting has started."), code="not_started"
+        )
+    minutes = Minutes.objects.select_for_update().filter(occurrence=occurrence).first()
+    if minutes is not None and minutes.status == Minutes.Status.FINAL:
+        # Attendance is part of the minutes (issue 15); final minutes are the record.
+        raise DomainError(_("These minutes are final."), code="minutes_final")
+    roll = quorum.sheet_for(occurrence).roll_ids
+    wanted: dict[int, Attended] = {}
+    for entry in attended:
+        org = entry.organization
+        if org.pk in wanted:
+            raise DomainError(
+                _("%(org)s is listed twice.") % {"org": org}, code="duplicate", field="attended"
+            )
+        if org.pk not in roll:
+            raise DomainError(
+                _("%(org)s was not invited to this meeting and is not a member of its sector.")
+                % {"org": org},
+                code="not_invited",
+                field="attended",
+            )
+        if entry.people < 1:
+            raise DomainError(
+                _("At least one person attends for %(org)s.") % {"org": org},
+                code="min_value",
+                field="attended",
+            )
+        wanted[org.pk] = dataclasses.replace(entry, names=entry.names.strip())
+    existing = {a.organization_id: a for a in occurrence.attendance.select_for_update()}
+    for org_id in existing.keys() - wanted.keys():
+        row = existing.pop(org_id)
+        row._history_user = by
+        row._change_reason = "Attendance recorded"
+        row.delete()
+    rows = []
+    for org_id, entry in wanted.items():
+        row = existing.get(org_id)
+        if row is None:
+            row = Attendance(
+                occurrence=occurrence,
+                organization=entry.organization,
+                people=entry.people,
+                names=entry.names,
+            )
+            save_audited(row, by=by, reason="Attendance recorded")
+        elif (row.people, row.names) != (entry.people, entry.names):
+            row.people, row.names = entry.people, entry.names
+            save_audited(
+                row, by=by, reason="Attendance recorded", update_fields=["people", "names"]
+            )
+        rows.append(row)
+    # Nobody is notified: attendance is a record of what happened, read with the minutes.
+    return rows
 
 
 # --- Feed tokens -------------------------------------------------------------------------------
