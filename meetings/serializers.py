@@ -267,20 +267,18 @@ class AttendedSerializer(serializers.Serializer):
     )
 
 
-def _flat(detail) -> dict[str, list[str]]:
-    """Errors of the nested rows as "attended[2].people: …", so every 400 keeps the one error
+def _flat(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Errors of the nested rows as "attended[2].people: […]", so every 400 keeps the one error
     body (`errors` maps a field to a list of messages)."""
     out: dict[str, list[str]] = {}
-    for field, value in detail.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for i, row in enumerate(value):
-                for name, messages in row.items():
-                    out.setdefault(f"{field}[{i}].{name}", []).extend(str(m) for m in messages)
-        elif isinstance(value, dict):
-            for name, messages in value.items():
-                out.setdefault(f"{field}.{name}", []).extend(str(m) for m in messages)
+    items = detail.items() if isinstance(detail, dict) else enumerate(detail)
+    for key, value in items:
+        name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}".lstrip(".")
+        if isinstance(value, dict) or (value and not isinstance(value[0], str)):
+            for field, messages in _flat(value, name).items():
+                out.setdefault(field, []).extend(messages)
         else:
-            out[field] = [str(m) for m in value]
+            out[name] = [str(m) for m in value]
     return out
 
 
