@@ -25,6 +25,7 @@ from sectors.models import PlatformSector
 
 from . import quorum, selectors, services
 from . import serializers as s
+from .conflicts import with_details
 from .models import ActionPoint, Minutes
 
 
@@ -50,7 +51,7 @@ def _conflicts_response(error: services.ConflictsNotAccepted):
             "code": error.code,
             "detail": error.detail,
             "errors": {error.field: [error.detail]},
-            "conflicts": s.ClashSerializer(error.clashes, many=True).data,
+            "conflicts": s.ClashSerializer(with_details(error.clashes), many=True).data,
         },
         status=status.HTTP_400_BAD_REQUEST,
     )
@@ -184,7 +185,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = _parsed(s.ProposalSerializer, _query_dict(request))
         exclude = self._excluded(request)
         clashes = services.conflicts_preview(draft=data.draft(), exclude_meeting=exclude)
-        return Response(s.ClashSerializer(clashes, many=True).data)
+        return Response(s.ClashSerializer(with_details(clashes), many=True).data)
 
     @extend_schema(
         summary=_("Free slots for a proposed meeting"),

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from r4v.errors import DomainError, NotAllowed
 
-from . import quorum, selectors, services
+from . import quorum, selectors, services, zones
+from .conflicts import with_details
 from .forms import (
     ActionPointForm,
     ActionStatusForm,
@@ -110,7 +111,7 @@ def meeting_schedule(request):
 def clash_rows(clashes, user) -> list[dict]:
     viewer = user_zone(user)
     rows = []
-    for clash in clashes:
+    for clash in with_details(clashes):
         other = clash.other
         rows.append(
             {
@@ -167,7 +168,7 @@ def slots_live(request):
         except DomainError as error:
             problem = error.detail
         else:
-            zone = services.zones.zone_named(draft.time_zone)
+            zone = zones.zone_named(draft.time_zone)
             viewer = user_zone(request.user)
             base = {k: request.GET.getlist(k) for k in request.GET if k not in ("start", "end")}
             for start, end in slots:
