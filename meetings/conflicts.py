@@ -112,21 +112,20 @@ def clashes_for(
 # --- The scan: sort and sweep --------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class _Row:
-    pk: int
-    meeting_id: int
-    original_start: datetime.datetime
-    start: datetime.datetime
-    end: datetime.datetime
-    keys: frozenset[str] = frozenset()
-    # Computed once per sitting, not once per pair it is in: the scan's keys are built from it.
-    token: str = dataclasses.field(init=False, compare=False)
+    """One upcoming sitting as the scan sees it: ids, UTC times, its meeting's audience keys.
 
-    def __post_init__(self):
-        object.__setattr__(
-            self, "token", _token(self.meeting_id, self.original_start, self.start, self.end)
-        )
+    A plain slotted class, not a frozen dataclass: the scan makes one per upcoming sitting, and
+    a frozen dataclass's __init__ (object.__setattr__ per field) was a sixth of its time.
+    """
+
+    __slots__ = ("end", "keys", "meeting_id", "original_start", "pk", "start", "token")
+
+    def __init__(self, pk, meeting_id, original_start, start, end, keys=frozenset()):
+        self.pk, self.meeting_id, self.original_start = pk, meeting_id, original_start
+        self.start, self.end, self.keys = start, end, keys
+        # Computed once per sitting, not once per pair it is in: the conflict keys use it.
+        self.token = _token(meeting_id, original_start, start, end)
 
 
 def _token(meeting_id, original, start, end) -> str:
@@ -211,8 +210,17 @@ def conflicts_scan(*, now: datetime.datetime | None = None) -> int:
     waits for it and fails, and only the winner notifies, in the transaction that inserted.
     Returns how many clashes were new.
     """
-    pairs = upcoming_pairs(now=now or timezone.now())
-    known = set(Conflict.objects.filter(key__in=list(pairs)).values_list("key", flat=True))
+    now = now or timezone.now()
+    pairs = upcoming_pairs(now=now)
+    # The clashes recorded for upcoming sittings, by a range on the indexed occurrence rather
+    # than `key IN (every pair)`: on a busy calendar that list is tens of thousands of keys to
+    # send, parse and look up one by one. A pair's sittings are both upcoming, and a Conflict
+    # points at them (the unique meeting + original start), so none recorded is missed.
+    known = set(
+        Conflict.objects.filter(
+            first__end_at__gt=now, first__start_at__lt=now + SCAN_HORIZON
+        ).values_list("key", flat=True)
+    )
     return sum(_conflict_record(key, *pair) for key, pair in pairs.items() if key not in known)
 
 
