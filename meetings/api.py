@@ -23,8 +23,9 @@ from r4v.api_errors import AutoSchema, ErrorSerializer
 from r4v.api_fields import MAX_ID, Pagination
 from sectors.models import PlatformSector
 
-from . import selectors, services
+from . import quorum, selectors, services
 from . import serializers as s
+from .conflicts import with_details
 from .models import ActionPoint, Minutes
 
 
@@ -50,7 +51,7 @@ def _conflicts_response(error: services.ConflictsNotAccepted):
             "code": error.code,
             "detail": error.detail,
             "errors": {error.field: [error.detail]},
-            "conflicts": s.ClashSerializer(error.clashes, many=True).data,
+            "conflicts": s.ClashSerializer(with_details(error.clashes), many=True).data,
         },
         status=status.HTTP_400_BAD_REQUEST,
     )
@@ -184,7 +185,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = _parsed(s.ProposalSerializer, _query_dict(request))
         exclude = self._excluded(request)
         clashes = services.conflicts_preview(draft=data.draft(), exclude_meeting=exclude)
-        return Response(s.ClashSerializer(clashes, many=True).data)
+        return Response(s.ClashSerializer(with_details(clashes), many=True).data)
 
     @extend_schema(
         summary=_("Free slots for a proposed meeting"),
@@ -260,6 +261,7 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 end_local=data["end"],
                 fold=data.get("fold"),
                 accept_conflicts=data["accept_conflicts"],
+                reason=data["reason"],
                 by=request.user,
             )
         except services.ConflictsNotAccepted as error:
@@ -268,13 +270,45 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary=_("Cancel one sitting of a series"),
-        request=None,
+        request=s.CancelSerializer,
         responses={200: s.OccurrenceSerializer, **_errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], url_path="cancel", permission_classes=[IsAuthenticated])
     def cancel_sitting(self, request, pk=None):
-        occurrence = services.occurrence_cancel(occurrence=self.get_object(), by=request.user)
+        data = _parsed(s.CancelSerializer, request.data).validated_data
+        occurrence = services.occurrence_cancel(
+            occurrence=self.get_object(), by=request.user, reason=data["reason"]
+        )
         return Response(s.OccurrenceSerializer(occurrence).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_("Attendance of a sitting, with the quorum"),
+        description=_(
+            "The roll (the body's member organizations that day and the invited guests), who "
+            "attended, and the quorum where the body defines one (seed 001: half of the members)."
+        ),
+        request=None,
+        responses={200: s.AttendanceSheetSerializer, **_errors(401, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Record which organizations attended a sitting"),
+        description=_(
+            "Replaces the attendance recorded before; organizations must be on the roll."
+        ),
+        request=s.AttendanceInputSerializer,
+        responses={200: s.AttendanceSheetSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
+    def attendance(self, request, pk=None):
+        occurrence = self.get_object()
+        if request.method == "POST":
+            data = _parsed(s.AttendanceInputSerializer, request.data)
+            services.attendance_record(
+                occurrence=occurrence, attended=data.entries(), by=request.user
+            )
+        return Response(s.AttendanceSheetSerializer(quorum.sheet_for(occurrence)).data)
 
 
 class MinutesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

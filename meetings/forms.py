@@ -9,7 +9,7 @@ from sectors.models import Country, Organization, Platform, PlatformSector
 from sectors.policy import scope_of
 
 from .models import ActionPoint, Meeting
-from .services import MeetingDraft
+from .services import Attended, MeetingDraft
 
 
 def _zone_choices(extra: str = "") -> list[tuple[str, str]]:
@@ -216,3 +216,93 @@ class FilterForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.filter(is_active=True), required=False
     )
+
+
+class SittingMoveForm(BootstrapForm):
+    """Move one sitting: new wall-clock times in the meeting's zone, and why."""
+
+    start = forms.DateTimeField(
+        label=_("New start"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    end = forms.DateTimeField(
+        label=_("New end"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    fold = ProposalForm.base_fields["fold"]
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        help_text=_("Recorded in the history and sent to the invitees."),
+    )
+    accept_conflicts = forms.BooleanField(
+        label=_("Move anyway, accepting the conflicts listed"), required=False
+    )
+
+    def clean_start(self):
+        return self.cleaned_data["start"].replace(tzinfo=None)
+
+    def clean_end(self):
+        return self.cleaned_data["end"].replace(tzinfo=None)
+
+
+class SittingCancelForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        help_text=_("Recorded in the history and sent to the invitees."),
+    )
+
+
+class AttendanceForm(BootstrapForm):
+    """One row per organization on the sitting's roll: attended, how many, who (optional).
+
+    Built from the sheet (`meetings.quorum.Sheet`), so the rows are exactly the roll; the
+    service checks the roll again under its lock.
+    """
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = sheet.lines
+        for line in self.lines:
+            pk, came = line.organization.pk, line.attendance
+            self.fields[f"org_{pk}"] = forms.BooleanField(
+                label=str(line.organization), required=False, initial=came is not None
+            )
+            self.fields[f"people_{pk}"] = forms.IntegerField(
+                label=_("People"),
+                min_value=1,
+                max_value=500,
+                required=False,
+                initial=came.people if came else 1,
+            )
+            self.fields[f"names_{pk}"] = forms.CharField(
+                label=_("Who (optional)"),
+                max_length=300,
+                required=False,
+                initial=came.names if came else "",
+            )
+
+    def rows(self):
+        """(line, attended field, people field, names field) for the template."""
+        return [
+            (
+                line,
+                self[f"org_{line.organization.pk}"],
+                self[f"people_{line.organization.pk}"],
+                self[f"names_{line.organization.pk}"],
+            )
+            for line in self.lines
+        ]
+
+    def attended(self) -> list[Attended]:
+        out = []
+        for line in self.lines:
+            pk = line.organization.pk
+            if self.cleaned_data.get(f"org_{pk}"):
+                out.append(
+                    Attended(
+                        organization=line.organization,
+                        people=self.cleaned_data.get(f"people_{pk}") or 1,
+                        names=self.cleaned_data.get(f"names_{pk}") or "",
+                    )
+                )
+        return out

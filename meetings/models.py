@@ -350,7 +350,7 @@ class ActionPoint(models.Model):
 
 
 class Attendance(models.Model):
-    """An organization present at a sitting (the quorum counts these)."""
+    """An organization present at a sitting (the quorum counts these, `meetings.quorum`)."""
 
     occurrence = models.ForeignKey(
         Occurrence, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("sitting")
@@ -359,6 +359,11 @@ class Attendance(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
     )
     people = models.PositiveSmallIntegerField(_("people"), default=1)
+    # Optional, free text: who came is often a designated alternate without an account here
+    # (seed 001: "Each member should have a designated alternate").
+    names = models.CharField(_("who attended"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attendance")
@@ -366,7 +371,9 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["occurrence", "organization"], name="attendance_one_per_org"
-            )
+            ),
+            # Present means at least one person; "nobody came" is the absence of the row.
+            models.CheckConstraint(condition=Q(people__gte=1), name="attendance_someone"),
         ]
 
     def __str__(self):

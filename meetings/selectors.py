@@ -29,6 +29,16 @@ def can_organize(user, *, platform: Platform, platform_sector: PlatformSector | 
     return platform_sector is not None and platform_sector.pk in s.coordinated_sector_ids
 
 
+def can_change(user, meeting: Meeting) -> bool:
+    """Whether `user` may change `meeting`, its sittings, minutes and attendance: its organizer,
+    or whoever may organize for its sector."""
+    if user is None or not user.is_authenticated:
+        return False
+    return meeting.organizer_id == user.pk or can_organize(
+        user, platform=meeting.platform, platform_sector=meeting.platform_sector
+    )
+
+
 def meeting_visible_q(user, prefix: str = "") -> Q:
     """Filter for the meetings `user` may see; `prefix` leads from the queried model to Meeting."""
     public = Q(**{f"{prefix}visibility": Meeting.Visibility.PUBLIC})

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from sectors.models import Organization, Platform, PlatformSector
 
 from .models import ActionPoint, Meeting, Minutes, Occurrence
-from .services import MeetingDraft
+from .services import Attended, MeetingDraft
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -180,6 +180,13 @@ class MoveSerializer(serializers.Serializer):
     end = LocalDateTimeField()
     fold = serializers.ChoiceField(choices=[0, 1], required=False, allow_null=True)
     accept_conflicts = serializers.BooleanField(default=False)
+    reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why; kept in the history and sent to the invitees."),
+    )
 
 
 class CancelSerializer(serializers.Serializer):
@@ -245,4 +252,87 @@ class FeedUrlsSerializer(serializers.Serializer):
     private = serializers.CharField(
         allow_null=True,
         help_text=_("Shown only when issued: the token is stored hashed and cannot be read back."),
+    )
+
+
+class AttendedSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    people = serializers.IntegerField(min_value=1, max_value=500, default=1)
+    names = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Who attended, optionally (e.g. a designated alternate)."),
+    )
+
+
+def _flat(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Errors of the nested rows as "attended[2].people: […]", so every 400 keeps the one error
+    body (`errors` maps a field to a list of messages)."""
+    out: dict[str, list[str]] = {}
+    items = detail.items() if isinstance(detail, dict) else enumerate(detail)
+    for key, value in items:
+        name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}".lstrip(".")
+        if isinstance(value, dict) or (value and not isinstance(value[0], str)):
+            for field, messages in _flat(value, name).items():
+                out.setdefault(field, []).extend(messages)
+        else:
+            out[name] = [str(m) for m in value]
+    return out
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    """The organizations that attended a sitting; replaces what was recorded before."""
+
+    attended = AttendedSerializer(many=True, max_length=500, allow_empty=True)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(_flat(error.detail)) from None
+
+    def entries(self) -> list[Attended]:
+        return [Attended(**row) for row in self.validated_data["attended"]]
+
+
+class QuorumSerializer(serializers.Serializer):
+    members = serializers.IntegerField(help_text=_("Member organizations of the body that day."))
+    needed = serializers.IntegerField(help_text=_("Half of the members, rounded up (seed 001)."))
+    attended = serializers.IntegerField(help_text=_("Members present (guests do not count)."))
+    recorded = serializers.BooleanField()
+    reached = serializers.BooleanField()
+    sentence = serializers.SerializerMethodField()
+
+    def get_sentence(self, quorum) -> str:
+        return quorum.sentence()
+
+
+class RollLineSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    name = serializers.CharField(source="organization.name")
+    acronym = serializers.CharField(source="organization.acronym")
+    is_member = serializers.BooleanField(
+        help_text=_("A member of the body (counts for the quorum); otherwise an invited guest.")
+    )
+    attended = serializers.SerializerMethodField()
+    people = serializers.SerializerMethodField()
+    names = serializers.SerializerMethodField()
+
+    def get_attended(self, line) -> bool:
+        return line.attendance is not None
+
+    def get_people(self, line) -> int | None:
+        return line.attendance.people if line.attendance else None
+
+    def get_names(self, line) -> str:
+        return line.attendance.names if line.attendance else ""
+
+
+class AttendanceSheetSerializer(serializers.Serializer):
+    occurrence = serializers.IntegerField(source="occurrence.pk")
+    roll = RollLineSerializer(source="lines", many=True)
+    quorum = QuorumSerializer(
+        allow_null=True, help_text=_("Null where the body defines no quorum.")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, sitting_views, views
 
 app_name = "meetings"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/sittings/<int:pk>/minutes/", views.minutes_edit, name="minutes-edit"),
+    path("meetings/sittings/<int:pk>/change/", sitting_views.sitting_change, name="sitting-change"),
+    path(
+        "meetings/sittings/<int:pk>/attendance/",
+        sitting_views.attendance_edit,
+        name="attendance-edit",
+    ),
     path("meetings/feeds/", views.feeds_page, name="feeds"),
     # Before the sector feed: a token is also a valid slug.
     path("calendar/private/<str:token>.ics", feeds.private_feed, name="feed-private"),

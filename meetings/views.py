@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from r4v.errors import DomainError, NotAllowed
 
-from . import selectors, services
+from . import quorum, selectors, services, zones
+from .conflicts import with_details
 from .forms import (
     ActionPointForm,
     ActionStatusForm,
@@ -99,7 +100,7 @@ def meeting_schedule(request):
         "meetings/schedule.html",
         {
             "form": form,
-            "clashes": _clash_rows(clashes, request.user),
+            "clashes": clash_rows(clashes, request.user),
             "checked": checked,
             "viewer_zone": zone,
         },
@@ -107,10 +108,10 @@ def meeting_schedule(request):
     )
 
 
-def _clash_rows(clashes, user) -> list[dict]:
+def clash_rows(clashes, user) -> list[dict]:
     viewer = user_zone(user)
     rows = []
-    for clash in clashes:
+    for clash in with_details(clashes):
         other = clash.other
         rows.append(
             {
@@ -150,7 +151,7 @@ def conflicts_live(request):
     return render(
         request,
         "meetings/_conflicts.html",
-        {"clashes": _clash_rows(clashes, request.user), "problem": problem, "checked": True},
+        {"clashes": clash_rows(clashes, request.user), "problem": problem, "checked": True},
     )
 
 
@@ -167,7 +168,7 @@ def slots_live(request):
         except DomainError as error:
             problem = error.detail
         else:
-            zone = services.zones.zone_named(draft.time_zone)
+            zone = zones.zone_named(draft.time_zone)
             viewer = user_zone(request.user)
             base = {k: request.GET.getlist(k) for k in request.GET if k not in ("start", "end")}
             for start, end in slots:
@@ -282,17 +283,16 @@ def meeting_detail(request, pk):
             "minutes__action_points__owner"
         )
     )
+    sheets = quorum.sheets_for(meeting, sittings)
+    now = timezone.now()
     for s in sittings:
         s.local_start = s.start_at.astimezone(zone)
         s.local_end = s.end_at.astimezone(zone)
         s.organizer_start = s.start_at.astimezone(meeting.zone)
         s.minutes_or_none = getattr(s, "minutes", None)
-    may_change = request.user.is_authenticated and (
-        meeting.organizer_id == request.user.pk
-        or selectors.can_organize(
-            request.user, platform=meeting.platform, platform_sector=meeting.platform_sector
-        )
-    )
+        s.sheet = sheets[s.pk]
+        s.has_started = s.start_at <= now
+    may_change = selectors.can_change(request.user, meeting)
     return render(
         request,
         "meetings/detail.html",
@@ -380,12 +380,16 @@ def minutes_edit(request, pk):
         except DomainError as error:
             messages.error(request, error.detail)
         status = 400
+    sheet = quorum.sheet_for(occurrence)
     return render(
         request,
         "meetings/minutes.html",
         {
             "meeting": meeting,
             "occurrence": occurrence,
+            "sheet": sheet,
+            "quorum_warning": quorum.quorum_warning(sheet),
+            "may_record": selectors.can_change(request.user, meeting),
             "minutes": minutes,
             "points": list(minutes.action_points.select_related("owner")) if minutes else [],
             "form": form,

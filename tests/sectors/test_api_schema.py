@@ -27,6 +27,7 @@ PATHS = {
     "/api/v1/minutes/{id}/finalize/": {"post"},
     "/api/v1/occurrences/": {"get"},
     "/api/v1/occurrences/{id}/": {"get"},
+    "/api/v1/occurrences/{id}/attendance/": {"get", "post"},
     "/api/v1/occurrences/{id}/cancel/": {"post"},
     "/api/v1/occurrences/{id}/move/": {"post"},
     "/api/v1/auth/token/": {"post"},

@@ -1,16 +1,9 @@
-"""Every write to the calendar: schedule, update, cancel, move or cancel one sitting, minutes,
-action points, feed tokens.
-
-Each service checks who may act, validates (times through `zones`, which refuses what does not
-exist and asks about what exists twice), locks what it checks, saves through `save_audited` with
-the fields it changes, keeps the sittings, audience keys and reminders in step, and notifies;
-`notification_send` e-mails after commit, so a rolled-back change tells no one.
-"""
+"""Scheduling: a draft checked into UTC sittings and audience keys, the conflict check before
+saving, slot suggestions, and putting a meeting or series on the calendar, changing or
+cancelling it."""
 
 import dataclasses
 import datetime
-import hashlib
-import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -24,14 +17,12 @@ from r4v.models import User
 from r4v.services import notification_send
 from sectors.models import Country, Organization, Platform, PlatformSector
 
-from . import reminders, selectors, zones
-from .audience import meeting_keys
-from .conflicts import Clash, WorkingHours, clashes_for, conflicts_accept, slots_find
-from .models import (
+from .. import reminders, selectors, zones
+from ..audience import meeting_keys
+from ..conflicts import Clash, WorkingHours, clashes_for, conflicts_accept, slots_find
+from ..models import (
     MAX_DURATION,
     MAX_OCCURRENCES,
-    ActionPoint,
-    FeedToken,
     Meeting,
     MeetingAudience,
     Minutes,
@@ -218,7 +209,7 @@ def meeting_schedule(*, draft: MeetingDraft, by: User, accept_conflicts: bool = 
     _occurrences_sync(meeting, plan, by=by)
     conflicts_accept(clashes=clashes, meeting=meeting, by=by)
     reminders.meeting_reminders_schedule(meeting, at_scheduling=True)
-    _tell_invitees(
+    tell_invitees(
         meeting,
         lambda: _("Invitation: %(title)s") % {"title": meeting.title},
         lambda: (
@@ -235,7 +226,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting or a whole series; SEQUENCE goes up so subscribers take the change."""
     meeting = locked(Meeting, meeting.pk)
-    _require_change(meeting, by)
+    require_change(meeting, by)
     _require_organizer(by, draft.platform, draft.platform_sector)
     plan = meeting_plan(draft)
     clashes = _check_clashes(plan, exclude=meeting, accept=accept_conflicts)
@@ -260,7 +251,7 @@ def meeting_update(
     _occurrences_sync(meeting, plan, by=by)
     conflicts_accept(clashes=clashes, meeting=meeting, by=by)
     reminders.meeting_reminders_schedule(meeting)
-    _tell_invitees(
+    tell_invitees(
         meeting,
         lambda: _("Changed: %(title)s") % {"title": meeting.title},
         lambda: (
@@ -275,7 +266,7 @@ def meeting_update(
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
     """Cancel a meeting or a whole series: it stays on feeds as STATUS:CANCELLED."""
     meeting = locked(Meeting, meeting.pk)
-    _require_change(meeting, by)
+    require_change(meeting, by)
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     meeting.updated_at = timezone.now()
@@ -286,7 +277,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
         update_fields=["status", "sequence", "updated_at"],
     )
     reminders.meeting_reminders_cancel(meeting)
-    _tell_invitees(
+    tell_invitees(
         meeting,
         lambda: _("Cancelled: %(title)s") % {"title": meeting.title},
         lambda: (
@@ -297,7 +288,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
     return meeting
 
 
-def _require_change(meeting: Meeting, by: User) -> None:
+def require_change(meeting: Meeting, by: User) -> None:
     if meeting.is_cancelled:
         raise DomainError(
             _("This meeting is cancelled; it cannot be changed."), code="meeting_cancelled"
@@ -306,83 +297,6 @@ def _require_change(meeting: Meeting, by: User) -> None:
         by, platform=meeting.platform, platform_sector=meeting.platform_sector
     ):
         raise NotAllowed(_("You may not change this meeting."))
-
-
-@transaction.atomic
-def occurrence_move(
-    *,
-    occurrence: Occurrence,
-    start_local: datetime.datetime,
-    end_local: datetime.datetime,
-    by: User,
-    fold: int | None = None,
-    accept_conflicts: bool = False,
-) -> Occurrence:
-    """Move one sitting of a series (in the meeting's zone); the feed shows a RECURRENCE-ID."""
-    occurrence = locked(Occurrence, occurrence.pk)
-    meeting = locked(Meeting, occurrence.meeting_id)
-    _require_change(meeting, by)
-    if occurrence.is_cancelled:
-        raise DomainError(_("This sitting is cancelled."), code="occurrence_cancelled")
-    start_at = zones.to_utc(start_local, meeting.zone, fold=fold, field="start")
-    end_at = zones.to_utc(end_local, meeting.zone, fold=fold, field="end")
-    if end_at <= start_at:
-        raise DomainError(
-            _("The meeting must end after it starts."), code="ends_before_start", field="end"
-        )
-    if end_at - start_at > MAX_DURATION:
-        raise DomainError(_("A meeting lasts at most 3 days."), code="too_long", field="end")
-    keys = set(meeting.audience.values_list("key", flat=True))
-    clashes = clashes_for(intervals=[(start_at, end_at)], keys=keys, exclude_meeting_id=meeting.pk)
-    if clashes and not accept_conflicts:
-        raise ConflictsNotAccepted(clashes)
-    occurrence.start_at, occurrence.end_at = start_at, end_at
-    save_audited(occurrence, by=by, reason="Sitting moved", update_fields=["start_at", "end_at"])
-    _bump(meeting, by=by, reason="Sitting moved")
-    conflicts_accept(clashes=clashes, meeting=meeting, by=by)
-    reminders.occurrence_reminders_schedule(occurrence)
-    _tell_invitees(
-        meeting,
-        lambda: _("Moved: %(title)s") % {"title": meeting.title},
-        lambda: (
-            _("The sitting of “%(title)s” planned on %(was)s UTC moves to %(now)s UTC.")
-            % {
-                "title": meeting.title,
-                "was": f"{occurrence.original_start:%Y-%m-%d %H:%M}",
-                "now": f"{start_at:%Y-%m-%d %H:%M}",
-            }
-        ),
-    )
-    return occurrence
-
-
-@transaction.atomic
-def occurrence_cancel(*, occurrence: Occurrence, by: User) -> Occurrence:
-    """Cancel one sitting of a series; the feed lists it as an EXDATE."""
-    occurrence = locked(Occurrence, occurrence.pk)
-    meeting = locked(Meeting, occurrence.meeting_id)
-    _require_change(meeting, by)
-    if occurrence.is_cancelled:
-        return occurrence
-    occurrence.is_cancelled = True
-    save_audited(occurrence, by=by, reason="Sitting cancelled", update_fields=["is_cancelled"])
-    _bump(meeting, by=by, reason="Sitting cancelled")
-    reminders.occurrence_reminders_cancel(occurrence)
-    _tell_invitees(
-        meeting,
-        lambda: _("Cancelled: %(title)s") % {"title": meeting.title},
-        lambda: (
-            _("The sitting of “%(title)s” on %(when)s UTC is cancelled.")
-            % {"title": meeting.title, "when": f"{occurrence.start_at:%Y-%m-%d %H:%M}"}
-        ),
-    )
-    return occurrence
-
-
-def _bump(meeting: Meeting, *, by: User, reason: str) -> None:
-    meeting.sequence += 1
-    meeting.updated_at = timezone.now()
-    save_audited(meeting, by=by, reason=reason, update_fields=["sequence", "updated_at"])
 
 
 def _invitations_set(meeting: Meeting, draft: MeetingDraft) -> None:
@@ -435,139 +349,8 @@ def _occurrences_sync(meeting: Meeting, plan: Plan, *, by: User) -> None:
             save_audited(occurrence, by=by, reason="Series changed", update_fields=["end_at"])
 
 
-def _tell_invitees(meeting: Meeting, subject, body) -> None:
+def tell_invitees(meeting: Meeting, subject, body) -> None:
     recipients = selectors.meeting_invitees(meeting).exclude(pk=meeting.organizer_id)
     notification_send(
         recipients=list(recipients), subject=subject, body=body, url=meeting.get_absolute_url()
-    )
-
-
-# --- After the meeting -------------------------------------------------------------------------
-
-
-def _require_minutes_writer(occurrence: Occurrence, by: User) -> Meeting:
-    meeting = occurrence.meeting
-    if meeting.organizer_id != by.pk and not selectors.can_organize(
-        by, platform=meeting.platform, platform_sector=meeting.platform_sector
-    ):
-        raise NotAllowed(_("You may not write the minutes of this meeting."))
-    return meeting
-
-
-@transaction.atomic
-def minutes_save(
-    *,
-    occurrence: Occurrence,
-    by: User,
-    key_topics: str = "",
-    decisions: str = "",
-    recording_url: str = "",
-) -> Minutes:
-    """Write or correct the minutes of a sitting while they are not final."""
-    occurrence = Occurrence.objects.select_related("meeting").get(pk=occurrence.pk)
-    _require_minutes_writer(occurrence, by)
-    minutes = Minutes.objects.select_for_update().filter(occurrence=occurrence).first()
-    if minutes is None:
-        minutes = Minutes(occurrence=occurrence, written_by=by)
-        fields = None
-    else:
-        if minutes.status == Minutes.Status.FINAL:
-            raise DomainError(_("These minutes are final."), code="minutes_final")
-        fields = ["key_topics", "decisions", "recording_url"]
-    minutes.key_topics, minutes.decisions = key_topics.strip(), decisions.strip()
-    minutes.recording_url = recording_url.strip()
-    save_audited(minutes, by=by, reason="Minutes written", update_fields=fields)
-    return minutes
-
-
-@transaction.atomic
-def minutes_circulate(*, minutes: Minutes, by: User) -> Minutes:
-    """Send the minutes to the invitees; comments are open for five days (seed 001)."""
-    minutes = locked(Minutes.objects.select_related("occurrence__meeting"), minutes.pk)
-    meeting = _require_minutes_writer(minutes.occurrence, by)
-    if minutes.status != Minutes.Status.DRAFT:
-        raise DomainError(_("These minutes were circulated already."), code="minutes_circulated")
-    minutes.status = Minutes.Status.CIRCULATED
-    minutes.circulated_at = timezone.now()
-    save_audited(
-        minutes, by=by, reason="Minutes circulated", update_fields=["status", "circulated_at"]
-    )
-    reminders.minutes_reminders_schedule(minutes)
-    _tell_invitees(
-        meeting,
-        lambda: _("Minutes: %(title)s") % {"title": meeting.title},
-        lambda: (
-            _("The minutes of “%(title)s” are out; comment within %(days)s days.")
-            % {"title": meeting.title, "days": Minutes.COMMENT_DAYS}
-        ),
-    )
-    return minutes
-
-
-@transaction.atomic
-def minutes_finalize(*, minutes: Minutes, by: User) -> Minutes:
-    minutes = locked(Minutes.objects.select_related("occurrence__meeting"), minutes.pk)
-    _require_minutes_writer(minutes.occurrence, by)
-    if minutes.status != Minutes.Status.CIRCULATED:
-        raise DomainError(_("Circulate the minutes first."), code="minutes_not_circulated")
-    minutes.status = Minutes.Status.FINAL
-    save_audited(minutes, by=by, reason="Minutes final", update_fields=["status"])
-    return minutes
-
-
-@transaction.atomic
-def action_point_add(
-    *, minutes: Minutes, text: str, owner: User, due_on: datetime.date, by: User
-) -> ActionPoint:
-    minutes = Minutes.objects.select_related("occurrence__meeting").get(pk=minutes.pk)
-    _require_minutes_writer(minutes.occurrence, by)
-    if not text.strip():
-        raise DomainError(_("Say what is to be done."), code="blank", field="text")
-    point = save_audited(
-        ActionPoint(minutes=minutes, text=text.strip(), owner=owner, due_on=due_on),
-        by=by,
-        reason="Action point added",
-    )
-    reminders.action_point_reminders_schedule(point)
-    return point
-
-
-@transaction.atomic
-def action_point_set_status(*, point: ActionPoint, status: str, by: User) -> ActionPoint:
-    """The owner (or the minutes' writer) marks an action point done or dropped."""
-    point = locked(ActionPoint.objects.select_related("minutes__occurrence__meeting"), point.pk)
-    if point.owner_id != by.pk:
-        _require_minutes_writer(point.minutes.occurrence, by)
-    if status not in ActionPoint.Status.values:
-        raise DomainError(_("Unknown status."), code="invalid_status", field="status")
-    point.status = status
-    save_audited(point, by=by, reason=f"Action point {status}", update_fields=["status"])
-    if status != ActionPoint.Status.OPEN:
-        reminders.action_point_reminders_cancel(point)
-    return point
-
-
-# --- Feed tokens -------------------------------------------------------------------------------
-
-
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def feed_token_issue(*, user: User) -> str:
-    """A new secret feed address for `user`; the previous one stops working at once.
-
-    Returns the token in clear, the only time it exists outside the user's calendar program.
-    """
-    locked(User, user.pk)  # two clicks at once cannot leave two active tokens
-    FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
-    FeedToken.objects.create(user=user, token_hash=feed_token_hash(token))
-    return token
-
-
-def feed_token_revoke(*, user: User) -> int:
-    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
     )
