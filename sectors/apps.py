@@ -12,3 +12,7 @@ class SectorsConfig(AppConfig):
         # The services register the change notices' allowed_actions and the reminder
         # handlers; the API, the pages and the worker all need them before the first call.
         from . import services  # noqa: F401
+        from .histories import register_histories
+
+        # The shared history page (r4v.history) shows the structure's records.
+        register_histories()

@@ -55,7 +55,6 @@ urlpatterns = [
     ),
     path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
     path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
-    path("manage/history/<slug:model>/<int:pk>/", structure.history, name="history"),
     # --- Change notices, governance, inbox, API token -------------------------------------------
     path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
     path("manage/change-notices/new/", notices.change_notice_create, name="change-notice-create"),
