@@ -176,15 +176,18 @@ def _names(wanted: dict[type, set]) -> dict[tuple[type, Any], str]:
     return names
 
 
-def history_rows(rows: Iterable) -> list:
+def history_rows(rows: Iterable, *, context: Iterable = ()) -> list:
     """History rows, newest first, each with `.changes`: what differs from the row before it.
 
-    `rows` may mix records and models; a row whose predecessor is not among `rows` (the first
-    row of a record, or the oldest of a page) gets no changes, unless it is a creation, which
-    shows the values it set. Costs one query per related model named and per many-to-many
-    field, whatever the number of rows.
+    `rows` may mix records and models; a row whose predecessor is not among `rows` or `context`
+    (the rows before a page's oldest, loaded only for their diffs) gets no changes, unless it
+    is a creation, which shows the values it set. Costs one query per related model named and
+    per many-to-many field, whatever the number of rows.
     """
-    rows = list(rows)
+    shown = list(rows)
+    shown_ids = {id(row) for row in shown}
+    only_context = {id(row) for row in context if id(row) not in shown_ids}
+    rows = shown + [row for row in context if id(row) in only_context]
     m2m = _m2m_values(rows)
     by_record = defaultdict(list)
     for row in rows:
@@ -197,7 +200,7 @@ def history_rows(rows: Iterable) -> list:
     for record_rows in by_record.values():
         record_rows.sort(key=lambda r: (r.history_date, r.history_id))
         first = record_rows[0]
-        if first.history_type == "+":
+        if first.history_type == "+" and id(first) not in only_context:
             raw += _created(first, m2m)
         for old, new in pairwise(record_rows):
             raw += _differences(old, new, m2m)
@@ -216,7 +219,7 @@ def history_rows(rows: Iterable) -> list:
                 new=_shown(field, new, names),
             )
         )
-    return sorted(rows, key=lambda r: (r.history_date, r.history_id), reverse=True)
+    return sorted(shown, key=lambda r: (r.history_date, r.history_id), reverse=True)
 
 
 def _created(row, m2m) -> list:
@@ -298,8 +301,9 @@ def _entries(sources: list[Source], keys: list[tuple]) -> list:
             row.record_url = history_url(row.instance_type, row.id) if source.label else None
             by_key[(index, row.history_id)] = row
         loaded += rows
-    history_rows(loaded)
-    return [by_key[(index, history_id)] for _date, history_id, index, _previous in keys]
+    shown = [by_key[(index, history_id)] for _date, history_id, index, _previous in keys]
+    history_rows(shown, context=loaded)
+    return shown
 
 
 def recent(sources: list[Source], limit: int) -> list:

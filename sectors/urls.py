@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, governance, notices, public, structure
+from .views import contacts, directory, governance, notices, public, structure
 
 app_name = "sectors"
 
@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
     path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
+    path("manage/my-contact-details/", contacts.my_contact_details, name="my-contact-details"),
     # --- Change notices, governance, inbox, API token -------------------------------------------
     path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
     path("manage/change-notices/new/", notices.change_notice_create, name="change-notice-create"),

@@ -185,6 +185,19 @@ class CoCoordinatorForm(BootstrapForm):
         ]
 
 
+class ContactDetailsForm(BootstrapForm):
+    """A co-coordinator's own published details (sectors.services.contacts)."""
+
+    contact_email = forms.EmailField(
+        label=_("Public contact e-mail"),
+        help_text=_("Shown on the sector pages; your log-in e-mail stays private."),
+    )
+    contact_phone = forms.CharField(label=_("Public contact phone"), max_length=40, required=False)
+    speaks_spanish = forms.BooleanField(label=_("Works in Spanish"), required=False)
+    speaks_english = forms.BooleanField(label=_("Works in English"), required=False)
+    speaks_portuguese = forms.BooleanField(label=_("Works in Portuguese"), required=False)
+
+
 class PartnerForm(BootstrapForm):
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)

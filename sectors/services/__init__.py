@@ -14,6 +14,7 @@ their reminders). The public names, and the helpers that other code and tests ca
 re-exported here, so `from sectors.services import X` and `sectors.services.X` keep working.
 """
 
+from .contacts import co_coordinator_contacts_published, co_coordinator_contacts_update
 from .notices import (
     DECIDED,
     NOTICE_DECISIONS,
@@ -62,6 +63,8 @@ __all__ = [
     "change_notice_decline",
     "change_notice_file",
     "change_notice_problems",
+    "co_coordinator_contacts_published",
+    "co_coordinator_contacts_update",
     "co_coordinator_designate",
     "co_coordinator_designate_by_email",
     "co_coordinator_end",
