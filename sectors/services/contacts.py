@@ -27,7 +27,7 @@ def co_coordinator_contacts_published(person: User) -> list[CoCoordinatorDesigna
             "co_lead__platform_sector__platform",
             "co_lead__platform_sector__sector",
         )
-        .order_by("co_lead__platform_sector__platform__name", "pk")
+        .order_by("term_start", "pk")
     )
 
 

@@ -1052,17 +1052,19 @@ def test_ending_a_designation_twice_is_a_form_error_not_a_500(client, world, per
     assert snapshot() == before
 
 
-def test_granting_a_role_to_an_unknown_e_mail_is_a_field_error(client, world, personas):
+def test_granting_a_role_to_an_unknown_e_mail_without_a_name_is_a_field_error(
+    client, world, personas
+):
     # given
     client = client_for(client, personas["regional"])
     before = snapshot()
-    # when
+    # when: someone new is added only with their name (tests/sectors/test_person_roles.py)
     response = client.post(
         reverse("sectors:organization-roles", args=[world.ngo.pk]),
         {"email": "nobody@example.org", "role": "co_lead_focal_point"},
     )
     # then
-    assert "email" in form_errors(response)
+    assert "full_name" in form_errors(response)
     assert snapshot() == before
 
 
