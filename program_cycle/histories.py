@@ -21,7 +21,7 @@ def _related(task: Task) -> list[Source]:
     return [
         Source(
             Submission.history.filter(task_id=task.pk),
-            label=lambda row: _("Version %(number)s") % {"number": row.number},
+            label=lambda row: _("Version %(n)s") % {"n": row.number},
         )
     ]
 

@@ -24,6 +24,7 @@ from ..factories import (
     PartnerFactory,
     TaskFactory,
     UserFactory,
+    meeting_draft,
 )
 
 
@@ -96,6 +97,29 @@ def test_a_task_registered_by_the_program_cycle_shows_its_history_to_those_who_s
     assert seen.status_code == 200
     assert _labels(seen) == ["Version 1"]
     assert unseen.status_code == 404
+
+
+def test_a_meeting_registered_by_the_meetings_app_shows_its_history_to_its_organizers(
+    client, world, personas
+):
+    # given: a Colombia Health meeting scheduled by the Colombia team
+    from meetings.services import meeting_schedule
+
+    meeting = meeting_schedule(
+        draft=meeting_draft(platform_sector=world.colombia_health), by=personas["platform_team"]
+    )
+    url = history_url(meeting)
+    # when
+    organizer = client_for(client, personas["platform_team"]).get(url)
+    partner = client_for(client, personas["partner"]).get(url)
+    # then
+    assert url == reverse("history", args=["meeting", meeting.pk])
+    assert organizer.status_code == 200
+    [created] = organizer.context["records"]
+    assert {c.label: c.new for c in created.changes}["organizer"] == personas[
+        "platform_team"
+    ].full_name
+    assert partner.status_code == 404
 
 
 # --- What the sector set-up's full history holds -----------------------------------------------
