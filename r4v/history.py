@@ -170,10 +170,26 @@ def _names(wanted: dict[type, set]) -> dict[tuple[type, Any], str]:
         pks.discard(None)
         if not pks:
             continue
-        # select_related(): a name such as "UNHCR – Regional · Health" reads its own relations.
-        for pk, obj in model._default_manager.select_related().in_bulk(pks).items():
+        # A name such as "UNHCR – Regional · Health" reads its own relations: join them.
+        joined = model._default_manager.all()
+        if relations := _required_relations(model):
+            joined = joined.select_related(*relations)
+        for pk, obj in joined.in_bulk(pks).items():
             names[(model, pk)] = str(obj)
     return names
+
+
+def _required_relations(model, depth: int = 3, prefix: str = "") -> list[str]:
+    """Paths of the non-null foreign keys from `model`, `depth` deep: what select_related()
+    without arguments joined (and what a record's name reads)."""
+    paths = []
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and not field.null:
+            path = f"{prefix}{field.name}"
+            paths.append(path)
+            if depth > 1:
+                paths += _required_relations(field.related_model, depth - 1, f"{path}__")
+    return paths
 
 
 def history_rows(rows: Iterable, *, context: Iterable = ()) -> list:
