@@ -31,3 +31,9 @@ class MeetingsConfig(AppConfig):
         my_work.register(
             "meetings", template="meetings/_my_work.html", context=my_work_section, order=30
         )
+
+        # --- History page (r4v.history) ---------------------------------------------------
+        # A meeting's history is seen by those who may organize it, with its sittings' minutes.
+        from .histories import register_histories
+
+        register_histories()

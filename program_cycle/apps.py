@@ -35,3 +35,10 @@ class ProgramCycleConfig(AppConfig):
             context=my_work_section,
             order=20,
         )
+
+        # --- History page (r4v.history) ---------------------------------------------------
+        # A task's history is seen by whoever sees the task (its page lists its transitions
+        # already), with the history of its versions.
+        from .histories import register_histories
+
+        register_histories()

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from sectors.views.public import home
 
-from . import forms, views
+from . import forms, history, views
 from .api import TokenObtainView, api_not_found, router
 
 # Pages keep their language in their URL (/en/..., /es/...): a shared Spanish link opens in
@@ -30,6 +30,8 @@ urlpatterns = i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/api-tokens/", views.api_token, name="api-token"),
+    # Every app's records (r4v.history.register); unknown or out-of-scope records answer 404.
+    path("manage/history/<slug:model>/<int:pk>/", history.history, name="history"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),

@@ -12,6 +12,9 @@ class SectorsConfig(AppConfig):
         # The services register the change notices' allowed_actions and the reminder
         # handlers; the API, the pages and the worker all need them before the first call.
         from . import my_work, services  # noqa: F401
+        from .histories import register_histories
 
         # Its sections of the shared "My work" page (r4v.my_work).
         my_work.register_sections()
+        # The shared history page (r4v.history) shows the structure's records.
+        register_histories()

@@ -210,12 +210,17 @@ def can(user, action: Action, obj=None) -> bool:
         case Action.FILE_CHANGE_NOTICE:
             # obj is the co-lead designation the notice is about.
             return s.is_regional or (obj is not None and obj.organization_id in s.focal_org_ids)
-        case (
-            Action.MANAGE_ORGANIZATIONS
-            | Action.DECIDE_CHANGE_NOTICE
-            | Action.VIEW_GOVERNANCE
-            | Action.VIEW_HISTORY
-        ):
+        case Action.VIEW_HISTORY:
+            # The regional team sees every record's history; a platform team the history of
+            # what is on its platform (its sectors, their designations, its meetings).
+            if s.is_regional or obj is None:
+                return s.is_regional
+            try:
+                where = where_of(obj)
+            except TypeError:  # no scope (people, organizations across platforms)
+                return False
+            return where.platform_id is not None and where.platform_id in s.managed_platform_ids
+        case Action.MANAGE_ORGANIZATIONS | Action.DECIDE_CHANGE_NOTICE | Action.VIEW_GOVERNANCE:
             return s.is_regional
     return False
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import directory, governance, notices, public, structure
+from .views import contacts, directory, governance, notices, public, structure
 
 app_name = "sectors"
 
@@ -57,7 +57,7 @@ urlpatterns = [
     ),
     path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
     path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
-    path("manage/history/<slug:model>/<int:pk>/", structure.history, name="history"),
+    path("manage/my-contact-details/", contacts.my_contact_details, name="my-contact-details"),
     # --- Change notices, governance ------------------------------------------------------------
     path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
     path("manage/change-notices/new/", notices.change_notice_create, name="change-notice-create"),

@@ -11,6 +11,7 @@ from r4v.forms import BootstrapForm
 from r4v.models import User
 
 from ..models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation
+from ..services.notices import change_notice_problems
 
 
 class CoLeadChoiceField(forms.ModelChoiceField):
@@ -89,16 +90,52 @@ class ChangeNoticeForm(BootstrapForm):
                 }
             )
 
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        if data["kind"] != ChangeNotice.Kind.COORDINATOR_REPLACED:
-            # A co-lead stepping down names nobody: drop what the other half of the form held.
-            data.update(outgoing=None, incoming_name="", incoming_email="", incoming_phone="")
-            data.update(
-                incoming_gender="", incoming_speaks_spanish=False, incoming_speaks_english=False
-            )
-        data["incoming_gender"] = data["incoming_gender"] or ""
+    def clean(self):
+        """Every error at once: the service's rules run on what did parse, so a bad e-mail
+        does not hide a date before the co-lead's term until the next submission."""
+        data = super().clean()
+        co_lead = data.get("co_lead")
+        if co_lead is None:
+            return data
+        problems = change_notice_problems(
+            **_normalized(data),
+            co_lead=co_lead,
+            kind=data.get("kind"),
+            effective_on=data.get("effective_on"),
+            reason=data.get("reason"),
+        )
+        for field, message in problems.items():
+            # A field that did not parse already says why; its rule waits for a value.
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data
+
+    def service_kwargs(self) -> dict:
+        return {**self.cleaned_data, **_normalized(self.cleaned_data)}
+
+
+def _normalized(data: dict) -> dict:
+    """The person half of a notice as the service receives it: a co-lead stepping down names
+    nobody, so what the other half of the form held is dropped."""
+    if data.get("kind") != ChangeNotice.Kind.COORDINATOR_REPLACED:
+        return {
+            "outgoing": None,
+            "incoming_name": "",
+            "incoming_email": "",
+            "incoming_phone": "",
+            "incoming_gender": "",
+            "incoming_speaks_spanish": False,
+            "incoming_speaks_english": False,
+        }
+    return {
+        "outgoing": data.get("outgoing"),
+        "incoming_name": data.get("incoming_name", ""),
+        "incoming_email": data.get("incoming_email", ""),
+        "incoming_phone": data.get("incoming_phone", ""),
+        "incoming_gender": data.get("incoming_gender") or "",
+        "incoming_speaks_spanish": data.get("incoming_speaks_spanish", False),
+        "incoming_speaks_english": data.get("incoming_speaks_english", False),
+    }
 
 
 class DecisionForm(BootstrapForm):

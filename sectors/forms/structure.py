@@ -116,24 +116,34 @@ class OrganizationEditForm(OrganizationForm):
     reason = _reason_field()
 
 
-class RoleGrantForm(BootstrapForm):
+class PersonRoleForm(BootstrapForm):
+    """A person, new or known, and the role they are given in the same step."""
+
+    email = forms.EmailField(label=_("E-mail address of the person"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "For someone without an account: they are added and invited by e-mail to choose "
+            "a password. Leave empty for someone who already has one."
+        ),
+    )
+
+
+class RoleGrantForm(PersonRoleForm):
     ROLES = [
         (RoleAssignment.Role.CO_LEAD_FOCAL_POINT, RoleAssignment.Role.CO_LEAD_FOCAL_POINT.label),
         (RoleAssignment.Role.PARTNER_MEMBER, RoleAssignment.Role.PARTNER_MEMBER.label),
     ]
 
-    email = forms.EmailField(
-        label=_("E-mail address of the person"),
-        help_text=_("The person must already have an account."),
-    )
     role = forms.ChoiceField(label=_("Role"), choices=ROLES)
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        self.user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if self.user is None:
-            raise forms.ValidationError(_("No active account has this e-mail address."))
-        return email
+
+class PlatformTeamForm(PersonRoleForm):
+    """Posted to the platform set-up page beside the sector toggles and the contacts."""
+
+    FORM_NAME = "team"
 
 
 # --- Sectors on a platform ----------------------------------------------------------------------
@@ -224,6 +234,19 @@ class CoCoordinatorForm(BootstrapForm):
             ("", "---------"),
             *[(org.pk, str(org)) for org in co_lead_organizations],
         ]
+
+
+class ContactDetailsForm(BootstrapForm):
+    """A co-coordinator's own published details (sectors.services.contacts)."""
+
+    contact_email = forms.EmailField(
+        label=_("Public contact e-mail"),
+        help_text=_("Shown on the sector pages; your log-in e-mail stays private."),
+    )
+    contact_phone = forms.CharField(label=_("Public contact phone"), max_length=40, required=False)
+    speaks_spanish = forms.BooleanField(label=_("Works in Spanish"), required=False)
+    speaks_english = forms.BooleanField(label=_("Works in English"), required=False)
+    speaks_portuguese = forms.BooleanField(label=_("Works in Portuguese"), required=False)
 
 
 class PartnerForm(BootstrapForm):

@@ -14,6 +14,7 @@ their reminders). The public names, and the helpers that other code and tests ca
 re-exported here, so `from sectors.services import X` and `sectors.services.X` keep working.
 """
 
+from .contacts import co_coordinator_contacts_published, co_coordinator_contacts_update
 from .notices import (
     DECIDED,
     NOTICE_DECISIONS,
@@ -22,8 +23,16 @@ from .notices import (
     change_notice_apply,
     change_notice_decline,
     change_notice_file,
+    change_notice_problems,
 )
-from .roles import _regional_team, _role_grant, _role_revoke, role_grant, role_revoke
+from .roles import (
+    _regional_team,
+    _role_grant,
+    _role_revoke,
+    person_role_grant,
+    role_grant,
+    role_revoke,
+)
 from .structure import (
     co_coordinator_designate,
     co_coordinator_designate_by_email,
@@ -53,6 +62,9 @@ __all__ = [
     "change_notice_apply",
     "change_notice_decline",
     "change_notice_file",
+    "change_notice_problems",
+    "co_coordinator_contacts_published",
+    "co_coordinator_contacts_update",
     "co_coordinator_designate",
     "co_coordinator_designate_by_email",
     "co_coordinator_end",
@@ -62,6 +74,7 @@ __all__ = [
     "organization_update",
     "partner_add",
     "partner_remove",
+    "person_role_grant",
     "platform_sector_activate",
     "platform_sector_deactivate",
     "platform_sector_update_page",

@@ -34,6 +34,61 @@ from .terms import _co_coordinator_close
 Role = RoleAssignment.Role
 
 
+def change_notice_problems(
+    *,
+    co_lead: CoLeadDesignation,
+    kind: str | None,
+    effective_on: datetime.date | None,
+    reason: str | None,
+    outgoing: CoCoordinatorDesignation | None = None,
+    incoming_name: str = "",
+    incoming_email: str = "",
+    incoming_phone: str = "",
+    incoming_gender: str = "",
+    incoming_speaks_spanish: bool = False,
+    incoming_speaks_english: bool = False,
+) -> dict[str, str]:
+    """Every rule a notice breaks, by field: all at once, so a form shows them together.
+
+    The service checks them under the co-lead's lock; a form may ask early with what it could
+    parse (None: a value that did not parse, whose rules wait for it).
+    """
+    errors = {}
+    if co_lead.ended_on is not None:
+        errors["co_lead"] = _("This co-lead designation has already ended.")
+    if reason is not None and not reason.strip():
+        errors["reason"] = _("Say what is changing and why.")
+    if kind == ChangeNotice.Kind.COORDINATOR_REPLACED:
+        if outgoing is None or outgoing.co_lead_id != co_lead.pk or outgoing.ended_on is not None:
+            errors["outgoing"] = _("Choose a current co-coordinator designated by this co-lead.")
+        if not incoming_name.strip():
+            errors["incoming_name"] = _("Name the incoming co-coordinator.")
+        if not incoming_email.strip():
+            errors["incoming_email"] = _("Give the incoming co-coordinator's e-mail.")
+    elif kind == ChangeNotice.Kind.CO_LEAD_STEPPING_DOWN:
+        # A co-lead stepping down names nobody; a client that sends a person anyway has
+        # misunderstood the kind, so say so rather than keep or drop the data silently.
+        named = {
+            "outgoing": outgoing is not None,
+            "incoming_name": bool(incoming_name.strip()),
+            "incoming_email": bool(incoming_email.strip()),
+            "incoming_phone": bool(incoming_phone.strip()),
+            "incoming_gender": bool(incoming_gender),
+            "incoming_speaks_spanish": incoming_speaks_spanish,
+            "incoming_speaks_english": incoming_speaks_english,
+        }
+        for field, given in named.items():
+            if given:
+                errors[field] = _("A co-lead stepping down names no co-coordinator.")
+    elif kind is not None:
+        errors["kind"] = _("Unknown kind of change.")
+    if effective_on is not None and effective_on < co_lead.term_start:
+        errors["effective_on"] = _(
+            "The change cannot take effect before the co-lead's term started."
+        )
+    return errors
+
+
 @transaction.atomic
 def change_notice_file(
     *,
@@ -58,39 +113,19 @@ def change_notice_file(
         ),
         co_lead.pk,
     )
-    if co_lead.ended_on is not None:
-        raise ValidationError({"co_lead": _("This co-lead designation has already ended.")})
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what is changing and why.")})
-    errors = {}
-    if kind == ChangeNotice.Kind.COORDINATOR_REPLACED:
-        if outgoing is None or outgoing.co_lead_id != co_lead.pk or outgoing.ended_on is not None:
-            errors["outgoing"] = _("Choose a current co-coordinator designated by this co-lead.")
-        if not incoming_name.strip():
-            errors["incoming_name"] = _("Name the incoming co-coordinator.")
-        if not incoming_email.strip():
-            errors["incoming_email"] = _("Give the incoming co-coordinator's e-mail.")
-    elif kind == ChangeNotice.Kind.CO_LEAD_STEPPING_DOWN:
-        # A co-lead stepping down names nobody; a client that sends a person anyway has
-        # misunderstood the kind, so say so rather than keep or drop the data silently.
-        named = {
-            "outgoing": outgoing is not None,
-            "incoming_name": bool(incoming_name.strip()),
-            "incoming_email": bool(incoming_email.strip()),
-            "incoming_phone": bool(incoming_phone.strip()),
-            "incoming_gender": bool(incoming_gender),
-            "incoming_speaks_spanish": incoming_speaks_spanish,
-            "incoming_speaks_english": incoming_speaks_english,
-        }
-        for field, given in named.items():
-            if given:
-                errors[field] = _("A co-lead stepping down names no co-coordinator.")
-    else:
-        errors["kind"] = _("Unknown kind of change.")
-    if effective_on < co_lead.term_start:
-        errors["effective_on"] = _(
-            "The change cannot take effect before the co-lead's term started."
-        )
+    errors = change_notice_problems(
+        co_lead=co_lead,
+        kind=kind,
+        effective_on=effective_on,
+        reason=reason,
+        outgoing=outgoing,
+        incoming_name=incoming_name,
+        incoming_email=incoming_email,
+        incoming_phone=incoming_phone,
+        incoming_gender=incoming_gender,
+        incoming_speaks_spanish=incoming_speaks_spanish,
+        incoming_speaks_english=incoming_speaks_english,
+    )
     if errors:
         raise ValidationError(errors)
     notice = ChangeNotice(

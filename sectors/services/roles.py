@@ -14,7 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from r4v.audit import locked, save_audited
 from r4v.errors import DomainError
 from r4v.models import User
-from r4v.services import SYSTEM_EMAIL
+from r4v.services import SYSTEM_EMAIL, person_get_or_create
 
 from .. import policy
 from ..models import (
@@ -33,6 +33,35 @@ def role_grant(*, user: User, role: str, by: User, **scope) -> RoleAssignment:
     """Give `user` a role on a scope (platform=, platform_sector= or organization=)."""
     policy.require(by, Action.MANAGE_ROLES, role)
     return _role_grant(user=user, role=role, by=by, **scope)
+
+
+@transaction.atomic
+def person_role_grant(
+    *, email: str, role: str, by: User, full_name: str = "", **scope
+) -> RoleAssignment:
+    """Give a role to the person with this e-mail, adding them first if they are new.
+
+    One step for the Regional Platform team (a focal point, a platform team member): one
+    transaction, so a refused grant leaves no account behind; a new person is invited by
+    e-mail after commit to choose a password, as a new co-coordinator is
+    (`r4v.services.person_get_or_create`).
+    """
+    policy.require(by, Action.MANAGE_ROLES, role)
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is not None and not person.is_active:
+        raise ValidationError(
+            {"email": _("This account is deactivated; an administrator can reactivate it.")}
+        )
+    if person is None and not full_name.strip():
+        raise ValidationError(
+            {
+                "full_name": _(
+                    "No account has this e-mail address yet: give the person's full name to add them."
+                )
+            }
+        )
+    person = person_get_or_create(email=email, full_name=full_name, by=by)
+    return _role_grant(user=person, role=role, by=by, **scope)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from r4v.forms_kit import form_service_call, message_service_call
+from r4v.history import history_rows
 from r4v.paging import paginate
 
 from .. import policy, selectors, services
@@ -23,7 +24,7 @@ from ..forms.notices import ChangeNoticeForm, DecisionForm
 from ..forms.structure import ConfirmForm
 from ..models import ChangeNotice
 from ..policy import Action
-from .structure import confirm_page, history_rows
+from .structure import confirm_page
 
 PAGE_SIZE = 25
 
@@ -101,7 +102,7 @@ def change_notice_detail(request, pk: int):
         "allowed_actions": policy.allowed_actions(request.user, notice),
         "decision_form": DecisionForm(),
     }
-    if policy.can(request.user, Action.VIEW_HISTORY):
+    if policy.can(request.user, Action.VIEW_HISTORY, notice):
         context["show_history"] = True
         context["history"] = history_rows(list(notice.history.select_related("history_user")))
     return render(request, "sectors/manage/notice_detail.html", context)

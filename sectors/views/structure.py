@@ -7,27 +7,19 @@ through scoped querysets and answer 404; global actions (organizations, roles, h
 403. Every write goes through `sectors.services` through `r4v.forms_kit`.
 """
 
-import dataclasses
-import datetime
-from collections import defaultdict
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from r4v import history
 from r4v.forms_kit import form_service_call, message_service_call
-from r4v.models import User
 from r4v.paging import paginate
-from r4v.services import SYSTEM_EMAIL
 
 from .. import policy, selectors, services
 from ..forms.structure import (
@@ -40,26 +32,21 @@ from ..forms.structure import (
     OrganizationForm,
     PartnerForm,
     PlatformContactsForm,
+    PlatformTeamForm,
     RoleGrantForm,
     SectorPageForm,
     SectorToggleForm,
     SelectionProcedureForm,
 )
 from ..models import (
-    ChangeNotice,
     CoCoordinatorDesignation,
-    CoLeadDesignation,
     Organization,
-    PartnerMembership,
-    Platform,
-    PlatformSector,
     RoleAssignment,
     Sector,
 )
 from ..policy import Action
 
 ORGANIZATIONS_PER_PAGE = 25
-HISTORY_PER_PAGE = 50
 # The sector page shows the newest changes of the sector and its designations; each record
 # links to its full history.
 SECTOR_HISTORY_ROWS = 50
@@ -71,138 +58,6 @@ def _require(request, action: Action) -> None:
     """Global actions (organizations, roles, history): a logged-in user without the right gets 403."""
     if not policy.can(request.user, action):
         raise PermissionDenied
-
-
-# --- History -------------------------------------------------------------------------------------
-
-HISTORY_MODELS = {
-    "organization": Organization,
-    "platform": Platform,
-    "platformsector": PlatformSector,
-    "colead": CoLeadDesignation,
-    "cocoordinator": CoCoordinatorDesignation,
-    "partner": PartnerMembership,
-    "changenotice": ChangeNotice,
-    "user": User,
-}
-HISTORY_SLUGS = {model: slug for slug, model in HISTORY_MODELS.items()}
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: Any
-    new: Any
-
-
-def _shown(field, value):
-    if value is None or value == "":
-        return None
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return date_format(value, "DATE_FORMAT")
-    return value
-
-
-def _created_values(row) -> list[FieldChange]:
-    """What a "created" entry set: every non-empty plain field (relations are named by the
-    page's record label; their ids would mean nothing to a reader)."""
-    changes = []
-    for field in row.instance_type._meta.concrete_fields:
-        if field.primary_key or field.is_relation or not field.editable:
-            continue
-        shown = _shown(field, getattr(row, field.attname))
-        if shown is not None:
-            changes.append(FieldChange(label=str(field.verbose_name), old=None, new=shown))
-    return changes
-
-
-def history_rows(rows) -> list:
-    """Historical rows, newest first, each with `.changes`: what differs from the row before it.
-
-    `rows` may mix records and models; a row whose predecessor is not among `rows` (the first
-    row of a record, or the last of a page) gets no changes. No queries: foreign keys are
-    compared by id.
-    """
-    by_record = defaultdict(list)
-    for row in rows:
-        by_record[(type(row), row.id)].append(row)
-        # The system account's stored name is English; the page names it in the reader's
-        # language. Callers select_related("history_user"), so this reads no row.
-        row.by_system = getattr(getattr(row, "history_user", None), "email", None) == SYSTEM_EMAIL
-    for record_rows in by_record.values():
-        record_rows.sort(key=lambda r: (r.history_date, r.history_id))
-        first = record_rows[0]
-        first.changes = _created_values(first) if first.history_type == "+" else []
-        for old, new in zip(record_rows, record_rows[1:], strict=False):
-            delta = new.diff_against(old)
-            new.changes = [
-                FieldChange(
-                    label=str(new._meta.get_field(c.field).verbose_name),
-                    old=_shown(new._meta.get_field(c.field), c.old),
-                    new=_shown(new._meta.get_field(c.field), c.new),
-                )
-                for c in delta.changes
-            ]
-    return sorted(rows, key=lambda r: (r.history_date, r.history_id), reverse=True)
-
-
-def _manage_url(record) -> str | None:
-    """Where a record is managed, for the history page's way back."""
-    match record:
-        case Organization():
-            return reverse("sectors:organization-edit", kwargs={"pk": record.pk})
-        case Platform():
-            return reverse("sectors:platform-manage", kwargs={"code": record.code})
-        case PlatformSector():
-            return reverse("sectors:sector-manage", kwargs={"pk": record.pk})
-        case CoLeadDesignation() | PartnerMembership():
-            return reverse("sectors:sector-manage", kwargs={"pk": record.platform_sector_id})
-        case CoCoordinatorDesignation():
-            return reverse(
-                "sectors:sector-manage", kwargs={"pk": record.co_lead.platform_sector_id}
-            )
-        case ChangeNotice():
-            return reverse("sectors:change-notice-detail", kwargs={"pk": record.pk})
-    return None
-
-
-def _history_url(obj) -> str:
-    return reverse("sectors:history", kwargs={"model": HISTORY_SLUGS[type(obj)], "pk": obj.pk})
-
-
-@login_required
-def history(request, model: str, pk: int):
-    _require(request, Action.VIEW_HISTORY)
-    model_class = HISTORY_MODELS.get(model)
-    if model_class is None:
-        raise Http404
-    record = model_class.objects.filter(pk=pk).first()
-    versions = model_class.history.filter(id=pk).order_by("-history_date", "-history_id")
-    page = paginate(request, versions, per_page=HISTORY_PER_PAGE)
-    if record is None and not page.paginator.count:
-        raise Http404
-    # The page's rows and one more, the predecessor of its oldest row, for that row's diff.
-    start = page.offset
-    rows = list(versions.select_related("history_user")[start : start + HISTORY_PER_PAGE + 1])
-    records = history_rows(rows)[:HISTORY_PER_PAGE]
-    return render(
-        request,
-        "sectors/manage/history.html",
-        {
-            "record": record,
-            "record_label": str(record) if record is not None else f"#{pk}",
-            "manage_url": _manage_url(record),
-            "model_name": model_class._meta.verbose_name,
-            "records": records,
-            "page": page,
-        },
-    )
 
 
 def confirm_page(
@@ -298,7 +153,7 @@ def organization_edit(request, pk: int):
             "title": _("Edit %(name)s") % {"name": org.name},
             "submit_label": _("Save"),
             "back_url": reverse("sectors:organization-manage-list"),
-            "history_url": _history_url(org),
+            "history_url": history.history_url(org),
         },
     )
 
@@ -310,10 +165,11 @@ def organization_roles(request, pk: int):
     org = get_object_or_404(Organization, pk=pk)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # A new person is added and invited in the same step (services.person_role_grant).
         assignment = form_service_call(
             form,
-            lambda: services.role_grant(
-                user=form.user, role=form.cleaned_data["role"], organization=org, by=request.user
+            lambda: services.person_role_grant(
+                organization=org, by=request.user, **form.cleaned_data
             ),
         )
         if assignment is not None:
@@ -343,7 +199,7 @@ def organization_roles(request, pk: int):
 @require_POST
 def role_revoke(request, pk: int):
     _require(request, Action.MANAGE_ROLES)
-    assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user", "platform"), pk=pk)
     done = message_service_call(
         request, lambda: services.role_revoke(assignment=assignment, by=request.user)
     )
@@ -355,6 +211,8 @@ def role_revoke(request, pk: int):
         )
     if assignment.organization_id:
         return redirect("sectors:organization-roles", pk=assignment.organization_id)
+    if assignment.role == RoleAssignment.Role.PLATFORM_TEAM:
+        return redirect("sectors:platform-manage", code=assignment.platform.code)
     return redirect("sectors:manage-home")
 
 
@@ -370,23 +228,26 @@ def platform_manage(request, code: str):
     contacts_form = PlatformContactsForm(
         initial={f: getattr(platform, f) for f in PlatformContactsForm.base_fields if f != "reason"}
     )
+    # The platform-team role is refused on the Regional Platform (sectors.policy), whose team
+    # role administrators give; a platform team adds no one (ROLE_GIVERS).
+    can_add_team = not platform.is_regional and policy.can(
+        request.user, Action.MANAGE_ROLES, RoleAssignment.Role.PLATFORM_TEAM
+    )
+    team_form = PlatformTeamForm() if can_add_team else None
     if request.method == "POST":
-        if request.POST.get("form") != PlatformContactsForm.FORM_NAME:
+        posted = request.POST.get("form")
+        if posted == PlatformContactsForm.FORM_NAME:
+            contacts_form = PlatformContactsForm(request.POST)
+            if _save_contacts(request, platform, contacts_form):
+                return redirect("sectors:platform-manage", code=platform.code)
+        elif posted == PlatformTeamForm.FORM_NAME and can_add_team:
+            team_form = PlatformTeamForm(request.POST)
+            if _add_team_member(request, platform, team_form):
+                return redirect("sectors:platform-manage", code=platform.code)
+        else:
             return _toggle_sector(request, platform) or redirect(
                 "sectors:platform-manage", code=platform.code
             )
-        contacts_form = PlatformContactsForm(request.POST)
-        if contacts_form.is_valid():
-            data = contacts_form.cleaned_data
-            done = form_service_call(
-                contacts_form,
-                lambda: services.structure.platform_contacts_update(
-                    platform=platform, by=request.user, **data
-                ),
-            )
-            if done is not None:
-                messages.success(request, _("The platform's contacts were saved."))
-                return redirect("sectors:platform-manage", code=platform.code)
     on_platform = {
         ps.sector_id: ps
         for ps in platform.platform_sectors.annotate(
@@ -396,6 +257,13 @@ def platform_manage(request, code: str):
     catalogue = [
         (sector, on_platform.get(sector.pk)) for sector in Sector.objects.select_related("parent")
     ]
+    team = (
+        RoleAssignment.objects.filter(
+            platform=platform, role=RoleAssignment.Role.PLATFORM_TEAM, revoked_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
     return render(
         request,
         "sectors/manage/platform_manage.html",
@@ -404,9 +272,48 @@ def platform_manage(request, code: str):
             "catalogue": catalogue,
             "contacts_form": contacts_form,
             "form_name": PlatformContactsForm.FORM_NAME,
-            "can_view_history": policy.can(request.user, Action.VIEW_HISTORY),
+            "team": team,
+            "team_form": team_form,
+            "team_form_name": PlatformTeamForm.FORM_NAME,
+            "can_view_history": policy.can(request.user, Action.VIEW_HISTORY, platform),
         },
     )
+
+
+def _save_contacts(request, platform, form) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    done = form_service_call(
+        form,
+        lambda: services.structure.platform_contacts_update(
+            platform=platform, by=request.user, **data
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("The platform's contacts were saved."))
+    return done is not None
+
+
+def _add_team_member(request, platform, form) -> bool:
+    if not form.is_valid():
+        return False
+    assignment = form_service_call(
+        form,
+        lambda: services.person_role_grant(
+            role=RoleAssignment.Role.PLATFORM_TEAM,
+            platform=platform,
+            by=request.user,
+            **form.cleaned_data,
+        ),
+    )
+    if assignment is not None:
+        messages.success(
+            request,
+            _("%(person)s is now on the team of %(platform)s.")
+            % {"person": assignment.user, "platform": platform},
+        )
+    return assignment is not None
 
 
 def _toggle_sector(request, platform):
@@ -468,78 +375,10 @@ def _toggle_sector(request, platform):
         )
 
 
-def _sector_history(ps, co_leads, partners) -> list:
-    """The newest changes of a sector and of its designations and partners.
-
-    Paged in the database: four to eight queries, however long the history.
-    """
-    co_lead_orgs = {c.pk: c.organization for c in co_leads}
-    people = {cc.pk: cc.person for c in co_leads for cc in c.all_co_coordinators}
-    partner_orgs = {p.pk: p.organization for p in partners}
-    sources = [
-        (PlatformSector.history.filter(id=ps.pk), lambda row: _("Sector set-up")),
-        (
-            CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
-            lambda row: _("Co-lead: %(org)s") % {"org": co_lead_orgs.get(row.id, f"#{row.id}")},
-        ),
-        (
-            CoCoordinatorDesignation.history.filter(co_lead_id__in=list(co_lead_orgs)),
-            lambda row: (
-                _("Co-coordinator: %(person)s") % {"person": people.get(row.id, f"#{row.id}")}
-            ),
-        ),
-        (
-            PartnerMembership.history.filter(platform_sector_id=ps.pk),
-            lambda row: _("Partner: %(org)s") % {"org": partner_orgs.get(row.id, f"#{row.id}")},
-        ),
-    ]
-    shown, predecessors = [], []
-    for queryset, label in sources:
-        newest, older = _newest_with_predecessors(queryset, SECTOR_HISTORY_ROWS)
-        for row in newest:
-            row.record_label = label(row)
-            row.record_url = reverse(
-                "sectors:history", kwargs={"model": HISTORY_SLUGS[row.instance_type], "pk": row.id}
-            )
-        shown += newest
-        predecessors += older
-    # The newest rows of all four sources are among the newest of each; the predecessors only
-    # give the oldest of them their diffs.
-    history_rows(shown + predecessors)
-    return sorted(shown, key=lambda r: (r.history_date, r.history_id), reverse=True)[
-        :SECTOR_HISTORY_ROWS
-    ]
-
-
-def _newest_with_predecessors(versions, limit: int) -> tuple[list, list]:
-    """The newest `limit` rows of a history queryset, and the row before each record's oldest.
-
-    Without the predecessors, the oldest row of each record on the page would show no changes,
-    as if it were the record's creation. One query while the whole history fits in `limit`
-    (every predecessor is then loaded already), two once it does not, whatever its length.
-    """
-    order = ("-history_date", "-history_id")
-    newest = list(versions.select_related("history_user").order_by(*order)[:limit])
-    if len(newest) < limit:
-        return newest, []
-    oldest = {}
-    for row in newest:
-        oldest[row.id] = row  # newest first, so the last row kept for a record is its oldest
-    wanted = [row.history_id for row in oldest.values() if row.history_type != "+"]
-    if not wanted:
-        return newest, []
-    history = versions.model._default_manager
-    before = history.filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
-        id=OuterRef("id"),
-    ).order_by(*order)
-    predecessor_ids = history.filter(history_id__in=wanted).values(
-        previous=Subquery(before.values("history_id")[:1])
-    )
-    return newest, list(
-        history.filter(history_id__in=predecessor_ids).select_related("history_user")
-    )
+def _sector_history(ps) -> list:
+    """The newest changes of a sector and of its designations and partners: the first page of
+    its full history (r4v.history), in a constant number of queries."""
+    return history.recent(history.sources_of(ps), SECTOR_HISTORY_ROWS)
 
 
 @login_required
@@ -568,7 +407,7 @@ def sector_manage(request, pk: int):
         )
     )
     user = request.user
-    can_view_history = policy.can(user, Action.VIEW_HISTORY)
+    can_view_history = policy.can(user, Action.VIEW_HISTORY, ps)
     return render(
         request,
         "sectors/manage/sector_manage.html",
@@ -579,7 +418,7 @@ def sector_manage(request, pk: int):
             "can_manage": policy.can(user, Action.MANAGE_SECTOR, ps),
             "can_edit_page": policy.can(user, Action.EDIT_SECTOR_PAGE, ps),
             "can_view_history": can_view_history,
-            "history_records": _sector_history(ps, co_leads, partners) if can_view_history else [],
+            "history_records": _sector_history(ps) if can_view_history else [],
         },
     )
 

@@ -47,7 +47,7 @@ def test_the_history_page_shows_reasons_in_the_readers_language(client, world, p
     # when
     with translation.override("es"):
         response = client_for(client, personas["regional"]).get(
-            reverse("sectors:history", args=["platformsector", ps.pk]), HTTP_ACCEPT_LANGUAGE="es"
+            reverse("history", args=["platformsector", ps.pk]), HTTP_ACCEPT_LANGUAGE="es"
         )
     # then
     page = response.content.decode()

@@ -11,7 +11,7 @@ from ..conftest import client_for
 
 
 def _history(client, world, language):
-    url = reverse("sectors:history", args=["organization", world.ngo.pk])
+    url = reverse("history", args=["organization", world.ngo.pk])
     return client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
 
 
