@@ -17,8 +17,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from r4v.api_errors import ErrorSerializer
 from r4v.errors import Conflict
-from sectors.serializers import ErrorSerializer
 
 from . import filters, selectors, services, workflow
 from . import serializers as s

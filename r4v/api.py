@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from meetings.api import register as register_meetings
 from program_cycle import api as pc_api
 from sectors import api as sectors_api
-from sectors.serializers import ErrorSerializer
 
+from .api_errors import ErrorSerializer
 from .lockout import LoginLocked, login_authenticate
 from .services import api_token_create
 
