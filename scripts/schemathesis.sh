@@ -113,8 +113,13 @@ status=0
 # Anonymous writes all answer 401 before reading their input; the token run covers them.
 echo "== schemathesis: anonymous reads"
 run --include-method GET || status=1
-echo "== schemathesis: with a Regional Platform team token"
-run -H "Authorization: Token $token" || status=1
+# With a token, writes get both phases and reads fuzzing only: the anonymous run already sent
+# the coverage phase's boundary values to every public read, and repeating it for the internal
+# lists costs a minute of CI for parameters that share the same bounded fields (r4v/api_fields).
+echo "== schemathesis: writes with a Regional Platform team token"
+run -H "Authorization: Token $token" --exclude-method GET || status=1
+echo "== schemathesis: reads with a Regional Platform team token"
+SCHEMATHESIS_PHASES=fuzzing run -H "Authorization: Token $token" --include-method GET || status=1
 if [[ $status -ne 0 ]]; then
     echo "== server log"
     cat "$work/server.log"

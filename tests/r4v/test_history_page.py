@@ -210,8 +210,8 @@ def _count(client, url) -> int:
 
 
 def _touch(ps, n):
-    ps.purpose = f"Purpose {n}"
-    save_audited(ps, by=system_user(), reason="edit", update_fields=["purpose"])
+    ps.purpose_en = f"Purpose {n}"
+    save_audited(ps, by=system_user(), reason="edit", update_fields=["purpose_en"])
 
 
 def test_the_sector_history_takes_the_same_queries_however_many_entries(client, world, personas):

@@ -40,10 +40,12 @@ def test_service_reasons_are_msgids_and_roles_are_not_named_by_their_code(world,
 
 
 def test_the_history_page_shows_reasons_in_the_readers_language(client, world, personas):
-    # given: a stored msgid that the catalogue translates
+    # given: a reason the sector page service records (an N_ msgid), stored in English
     ps = world.regional_health
     ps.purpose_en = "Other purpose"
-    save_audited(ps, by=personas["regional"], reason="Sector set-up", update_fields=["purpose_en"])
+    save_audited(
+        ps, by=personas["regional"], reason="Sector page updated", update_fields=["purpose_en"]
+    )
     # when
     with translation.override("es"):
         response = client_for(client, personas["regional"]).get(
@@ -51,4 +53,4 @@ def test_the_history_page_shows_reasons_in_the_readers_language(client, world, p
         )
     # then
     page = response.content.decode()
-    assert "Configuración del sector" in page
+    assert "Página del sector actualizada" in page
