@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from r4v.forms_kit import form_service_call
+from r4v.forms_kit import confirm_page, form_service_call
 
 from . import quorum, selectors, services
 from .forms import AttendanceForm, SittingCancelForm, SittingMoveForm
@@ -29,22 +29,6 @@ def _sitting_for_organizer(request, pk) -> Occurrence:
     if not selectors.can_change(request.user, occurrence.meeting):
         raise PermissionDenied
     return occurrence
-
-
-def _confirm(request, form, *, title, consequence, submit_label, back_url, hidden):
-    return render(
-        request,
-        "sectors/manage/confirm.html",
-        {
-            "form": form,
-            "title": title,
-            "consequence": consequence,
-            "submit_label": submit_label,
-            "back_url": back_url,
-            "action_url": request.path,
-            "hidden": hidden,
-        },
-    )
 
 
 @login_required
@@ -87,7 +71,7 @@ def sitting_change(request, pk):
                         _("The new time overlaps meetings with a shared audience."),
                     )
                 elif request.POST.get("confirmed") != "yes":
-                    return _confirm(
+                    return confirm_page(
                         request,
                         SittingMoveForm(request.POST),
                         title=_("Move this sitting of “%(title)s”?") % {"title": meeting.title},
@@ -122,7 +106,7 @@ def sitting_change(request, pk):
         status = 400
         if cancel_form.is_valid():
             if request.POST.get("confirmed") != "yes":
-                return _confirm(
+                return confirm_page(
                     request,
                     SittingCancelForm(request.POST),
                     title=_("Cancel this sitting of “%(title)s”?") % {"title": meeting.title},

@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, NotAllowed
@@ -79,3 +80,23 @@ def message_service_call(request, fn: Callable[..., Any], /, **kwargs) -> Any | 
             for message in field_messages:
                 messages.error(request, message)
         return None
+
+
+def confirm_page(
+    request, form, *, title, consequence, submit_label, back_url, hidden=None, **extra
+):
+    """The confirmation step of a destructive action; `hidden` carries the first POST's fields."""
+    return render(
+        request,
+        "sectors/manage/confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "consequence": consequence,
+            "submit_label": submit_label,
+            "back_url": back_url,
+            "action_url": request.path,
+            "hidden": hidden or {},
+            **extra,
+        },
+    )

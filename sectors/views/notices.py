@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from r4v.forms_kit import form_service_call, message_service_call
+from r4v.forms_kit import confirm_page, form_service_call, message_service_call
 from r4v.history import history_rows
 from r4v.paging import paginate
 
@@ -24,7 +24,6 @@ from ..forms.notices import ChangeNoticeForm, DecisionForm
 from ..forms.structure import ConfirmForm
 from ..models import ChangeNotice
 from ..policy import Action
-from .structure import confirm_page
 
 PAGE_SIZE = 25
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from r4v import history
-from r4v.forms_kit import form_service_call, message_service_call
+from r4v.forms_kit import confirm_page, form_service_call, message_service_call
 from r4v.paging import paginate
 
 from .. import policy, selectors, services
@@ -58,26 +58,6 @@ def _require(request, action: Action) -> None:
     """Global actions (organizations, roles, history): a logged-in user without the right gets 403."""
     if not policy.can(request.user, action):
         raise PermissionDenied
-
-
-def confirm_page(
-    request, form, *, title, consequence, submit_label, back_url, hidden=None, **extra
-):
-    """The confirmation step of a destructive action; `hidden` carries the first POST's fields."""
-    return render(
-        request,
-        "sectors/manage/confirm.html",
-        {
-            "form": form,
-            "title": title,
-            "consequence": consequence,
-            "submit_label": submit_label,
-            "back_url": back_url,
-            "action_url": request.path,
-            "hidden": hidden or {},
-            **extra,
-        },
-    )
 
 
 # --- Organizations ---------------------------------------------------------------------------
