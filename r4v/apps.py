@@ -7,7 +7,10 @@ class R4VConfig(AppConfig):
     verbose_name = _("R4V core")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # checks: the deployment checks. tasks: registered in every process (web, commands,
+        # worker), since services enqueue them by name (r4v.services._enqueue) and Celery's
+        # autodiscovery runs in the worker only.
+        from . import checks, tasks  # noqa: F401
         from .public_cache import connect_signals
 
         connect_signals()

@@ -286,3 +286,23 @@ def test_the_sweeper_skips_a_notification_the_on_commit_task_already_sent(db, ma
     # then
     assert swept == 0
     assert [m.subject for m in mailoutbox] == ["Sent once"]
+
+
+def test_a_process_that_is_not_the_worker_knows_the_tasks_it_enqueues_by_name():
+    # given: a fresh process, as the web server or a management command is (services enqueue
+    # by name, and Celery's autodiscovery runs only in the worker)
+    code = (
+        "import django; django.setup(); from r4v.celery import app; "
+        "print(sorted(n for n in app.tasks if n.startswith('r4v.')))"
+    )
+    # when
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "r4v.settings", "DEBUG": "1"},
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    # then
+    assert "r4v.send_invitation" in result.stdout and "r4v.deliver_notification" in result.stdout
