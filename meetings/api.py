@@ -475,7 +475,8 @@ class FeedViewSet(viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def register(router) -> None:
+def register_routes(router) -> None:
+    """The calendar's endpoints on the one API router (called from MeetingsConfig.ready)."""
     router.register("meetings", MeetingViewSet, basename="meeting")
     router.register("occurrences", OccurrenceViewSet, basename="occurrence")
     router.register("minutes", MinutesViewSet, basename="minutes")

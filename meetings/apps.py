@@ -23,6 +23,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        # Its endpoints on the one API router (r4v.api), before the URLconf reads it.
+        from r4v.api import router
+
+        from .api import register_routes
+
+        register_routes(router)
+
         # Registers the reminder handlers before the first sweep (r4v.reminders.handler).
         from r4v import my_work
 

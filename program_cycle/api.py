@@ -271,3 +271,12 @@ def attachment_file_response(attachment: Attachment) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def register_routes(router) -> None:
+    """The program cycle's endpoints on the one API router (ProgramCycleConfig.ready)."""
+    router.register("cycles", CycleViewSet, basename="cycle")
+    router.register("task-types", TaskTypeViewSet, basename="task-type")
+    router.register("tasks", TaskViewSet, basename="task")
+    router.register("submissions", SubmissionViewSet, basename="submission")
+    router.register("attachments", AttachmentViewSet, basename="attachment")

@@ -23,6 +23,13 @@ class ProgramCycleConfig(AppConfig):
     verbose_name = _("Program cycle")
 
     def ready(self):
+        # Its endpoints on the one API router (r4v.api), before the URLconf reads it.
+        from r4v.api import router
+
+        from .api import register_routes
+
+        register_routes(router)
+
         # Registers the reminder handlers and Task's allowed_actions before the first request
         # or sweep (r4v.reminders.handler, sectors.policy.actions_source).
         from r4v import my_work

@@ -1,4 +1,8 @@
-"""The one API router: every app registers its viewsets here; and the token endpoint."""
+"""The one API router, which every app registers its viewsets on; and the token endpoint.
+
+Apps call `router.register` from their `AppConfig.ready` (their `api.register_routes`), so the
+kit imports no app; INSTALLED_APPS' order is the order of the API root's index.
+"""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +14,6 @@ from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
-
-from meetings.api import register as register_meetings
-from program_cycle import api as pc_api
-from sectors import api as sectors_api
 
 from .api_errors import ErrorSerializer
 from .lockout import LoginLocked, login_authenticate
@@ -42,21 +42,6 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("countries", sectors_api.CountryViewSet, basename="country")
-router.register("platforms", sectors_api.PlatformViewSet, basename="platform")
-router.register("sectors", sectors_api.SectorViewSet, basename="sector")
-router.register("platform-sectors", sectors_api.PlatformSectorViewSet, basename="platform-sector")
-router.register("organizations", sectors_api.OrganizationViewSet, basename="organization")
-router.register("co-leads", sectors_api.CoLeadViewSet, basename="co-lead")
-router.register("co-coordinators", sectors_api.CoCoordinatorViewSet, basename="co-coordinator")
-router.register("partners", sectors_api.PartnerViewSet, basename="partner")
-router.register("change-notices", sectors_api.ChangeNoticeViewSet, basename="change-notice")
-router.register("cycles", pc_api.CycleViewSet, basename="cycle")
-router.register("task-types", pc_api.TaskTypeViewSet, basename="task-type")
-router.register("tasks", pc_api.TaskViewSet, basename="task")
-router.register("submissions", pc_api.SubmissionViewSet, basename="submission")
-router.register("attachments", pc_api.AttachmentViewSet, basename="attachment")
-register_meetings(router)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -85,10 +85,13 @@ def message_service_call(request, fn: Callable[..., Any], /, **kwargs) -> Any | 
 def confirm_page(
     request, form, *, title, consequence, submit_label, back_url, hidden=None, **extra
 ):
-    """The confirmation step of a destructive action; `hidden` carries the first POST's fields."""
+    """The confirmation step of a destructive action; `hidden` carries the first POST's fields.
+
+    `extra` goes to the template; `header_template` (with what it reads) heads the page.
+    """
     return render(
         request,
-        "sectors/manage/confirm.html",
+        "confirm.html",
         {
             "form": form,
             "title": title,

@@ -5,8 +5,6 @@ from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from sectors.views.public import home
-
 from . import forms, history, views
 from .api import TokenObtainView, api_not_found, router
 
@@ -15,7 +13,7 @@ from .api import TokenObtainView, api_not_found, router
 # visitor's language (cookie, then browser). The API, the admin and /i18n/ have no prefix:
 # the API answers in the Accept-Language it is sent.
 urlpatterns = i18n_patterns(
-    path("", home, name="home"),
+    path("", include("sectors.home_urls")),
     # The person's own pages (the shared kit: every app adds to My work and sends to the inbox).
     path("my-work/", views.my_work, name="my-work"),
     path("inbox/", views.inbox, name="inbox"),

@@ -494,3 +494,16 @@ class ChangeNoticeViewSet(
     @action(detail=True, methods=["post"])
     def decline(self, request, *args, **kwargs):
         return self._decide(services.change_notice_decline, request)
+
+
+def register_routes(router) -> None:
+    """The structure's endpoints on the one API router (called from SectorsConfig.ready)."""
+    router.register("countries", CountryViewSet, basename="country")
+    router.register("platforms", PlatformViewSet, basename="platform")
+    router.register("sectors", SectorViewSet, basename="sector")
+    router.register("platform-sectors", PlatformSectorViewSet, basename="platform-sector")
+    router.register("organizations", OrganizationViewSet, basename="organization")
+    router.register("co-leads", CoLeadViewSet, basename="co-lead")
+    router.register("co-coordinators", CoCoordinatorViewSet, basename="co-coordinator")
+    router.register("partners", PartnerViewSet, basename="partner")
+    router.register("change-notices", ChangeNoticeViewSet, basename="change-notice")

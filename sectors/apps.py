@@ -9,6 +9,13 @@ class SectorsConfig(AppConfig):
     verbose_name = _("Coordination structure")
 
     def ready(self):
+        # Its endpoints on the one API router (r4v.api), before the URLconf reads it.
+        from r4v.api import router
+
+        from .api import register_routes
+
+        register_routes(router)
+
         # The services register the change notices' allowed_actions and the reminder
         # handlers; the API, the pages and the worker all need them before the first call.
         from . import my_work, services  # noqa: F401

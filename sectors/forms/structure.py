@@ -43,7 +43,7 @@ def _text_versions(label_en, label_es, *, max_length: int, rows: int, help_text=
 
 
 class SideBySideMixin:
-    """Language versions of one text shown side by side (`sectors/manage/_fields.html`).
+    """Language versions of one text shown side by side (`_fields.html`).
 
     `side_by_side` names the pairs; every other field keeps its own row, in form order.
     """

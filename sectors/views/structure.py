@@ -645,6 +645,7 @@ def partner_remove(request, pk: int):
             consequence=_("It leaves the sector today; the membership stays as history."),
             submit_label=_("Remove partner"),
             back_url=reverse("sectors:sector-manage", kwargs={"pk": membership.platform_sector_id}),
+            header_template="sectors/manage/_sector_header.html",
             ps=membership.platform_sector,
         )
     done = message_service_call(
