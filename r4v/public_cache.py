@@ -7,8 +7,12 @@ files in var/ on the embedded default) until the next write.
 
 - The version is one row (`r4v.ContentVersion`), bumped by every write inside the writer's
   transaction (`content_changed`, called by `save_audited` and by the signals below), so a
-  change shows on the next request and a rolled-back write changes nothing. Every public read
-  costs one query for it, read from the database rather than the cache, for the same reason.
+  change shows on the next request and a rolled-back write changes nothing.
+- With Redis, public reads do not ask the database for it: the version they read is a number
+  in Redis (microseconds since 1970 at the last change, bumped atomically and never lowered)
+  that `content_changed` raises in the writer's transaction and again once it commits, so a
+  cache hit costs two Redis reads and no query. The file cache of the embedded default has no
+  atomic operation shared by processes, so there public reads read the row (one query).
 - Only requests that cannot be personal are served or stored: GET, no session cookie, no
   messages cookie, no `Authorization` header, a view named in `PUBLIC_VIEWS`. A logged-in
   user always carries a session cookie, so is never served a cached page.
@@ -23,9 +27,12 @@ files in var/ on the embedded default) until the next write.
 
 import datetime
 import hashlib
+import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -34,6 +41,9 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "public"
 # Old versions are never read again; they only wait to expire.
@@ -90,10 +100,65 @@ def content_changed() -> None:
         # A database emptied by a test flush or restored without the migration's row.
         with transaction.atomic():
             ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    cache = caches[CACHE_ALIAS]
+    if _version_in(cache):
+        # Now, so that reads inside the writer's transaction see the change (the suite's
+        # tests run in a transaction that never commits); and after the commit, so that a
+        # page rendered meanwhile from the data before it is never served again.
+        _cached_version_raise(cache)
+        transaction.on_commit(lambda: _cached_version_raise(cache))
 
 
-def content_version() -> tuple[int, datetime.datetime]:
-    """The structure version and when it changed: one indexed row, read on every public read.
+def content_version() -> tuple[str, float]:
+    """The structure version as a stamp for keys and ETags, and when it changed (seconds)."""
+    cache = caches[CACHE_ALIAS]
+    if _version_in(cache):
+        micros = cache.get(_CACHED_VERSION_KEY)
+        if micros is None:
+            # Evicted, or Redis restarted: start afresh from now, which is above every number
+            # an older page was stored under.
+            cache.add(_CACHED_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+            micros = cache.get(_CACHED_VERSION_KEY)
+        return f"{micros:x}", micros / 1_000_000
+    version, changed_at = content_version_row()
+    return f"{version}.{int(changed_at.timestamp() * 1_000_000):x}", changed_at.timestamp()
+
+
+# max(the number + 1, now): atomic in Redis, so two writers committing at once, or a write
+# beside a read starting afresh, never lower it. Kept as text (SET), raised by INCR.
+_RAISE_SCRIPT = """
+local now = tonumber(ARGV[1])
+if (tonumber(redis.call('GET', KEYS[1])) or 0) < now then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return now
+end
+return redis.call('INCR', KEYS[1])
+"""
+_CACHED_VERSION_KEY = "content-version"
+
+
+def _version_in(cache) -> bool:
+    return isinstance(cache, RedisCache)
+
+
+def version_reads_the_database() -> bool:
+    """Whether a public read asks the database for the version (one query) or Redis (none)."""
+    return not _version_in(caches[CACHE_ALIAS])
+
+
+def _cached_version_raise(cache: RedisCache) -> None:
+    key = cache.make_and_validate_key(_CACHED_VERSION_KEY)
+    client = cache._cache.get_client(key, write=True)
+    try:
+        client.eval(_RAISE_SCRIPT, 1, key, time.time_ns() // 1000)
+    except RedisError:
+        # A write is never refused for the cache's sake. While Redis is unreachable no page
+        # is served from it either; a restarted Redis starts afresh (content_version).
+        logger.warning("The public cache's version could not be raised", exc_info=True)
+
+
+def content_version_row() -> tuple[int, datetime.datetime]:
+    """The version row and when it changed: one indexed row.
 
     Plain SQL: the ORM would compile the same statement on every request, which costs more
     than the query itself on a cache hit.
@@ -202,7 +267,7 @@ class PublicCacheMiddleware:
         match = request.resolver_match
         if match is None or match.view_name not in PUBLIC_VIEWS:
             return None
-        version, changed_at = content_version()
+        stamp, changed = content_version()
         parts = "\n".join(
             [
                 request.scheme,
@@ -214,10 +279,9 @@ class PublicCacheMiddleware:
             ]
         )
         digest = hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
-        stamp = f"{version}.{int(changed_at.timestamp() * 1_000_000):x}"
         key = f"page:{stamp}:{digest}"
         etag = f'W/"{stamp}.{digest}"'
-        last_modified = http_date(changed_at.timestamp())
+        last_modified = http_date(changed)
         conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if conditional is not None:
             request._public_cache = (key, etag, last_modified, True)

@@ -23,6 +23,7 @@ from kombu import pools
 from rest_framework.test import APIClient
 
 from r4v.celery import app as celery_app
+from r4v.public_cache import version_reads_the_database
 from r4v.services import system_user
 from sectors.models import Organization, Platform, RoleAssignment, Sector
 from sectors.services import _role_grant
@@ -80,6 +81,11 @@ def _isolate_xdist_worker(worker: str) -> None:
 
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     _isolate_xdist_worker(worker)
+
+# Queries an anonymous public read spends on the structure version: none with Redis (CI), one
+# on the embedded default's file cache (r4v/public_cache.py). After the worker's isolation:
+# asking opens the cache.
+VERSION = 1 if version_reads_the_database() else 0
 
 
 def reset_celery_producer() -> None:

@@ -39,6 +39,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.bench.settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-else-0123456789abcdef")
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/r4v_bench")
 os.environ["DATABASE_URL"] = BENCH_DB
+# The deployment's cache (the public pages, the lockout): Redis, a database of its own.
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from scripts.bench import report  # noqa: E402  (plain printing: no Django import)
 
@@ -155,6 +157,11 @@ def _setup_database() -> dict:
 
     sizes = dataset.ensure()
     call_command("collectstatic", interactive=False, verbosity=0)
+    # An empty cache (its own Redis database): pages from an earlier run's data never count.
+    from django.core.cache import caches
+
+    for alias in ("default", "public"):
+        caches[alias].clear()
     return sizes
 
 

@@ -3,8 +3,11 @@ stored or served, and a browser revalidates with the ETag (r4v/public_cache.py).
 
 import gzip
 import re
+import threading
+import time
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,11 +17,11 @@ from rest_framework.test import APIClient
 
 from r4v.audit import save_audited
 from r4v.models import ContentVersion
-from r4v.public_cache import content_changed, content_version
+from r4v.public_cache import content_changed, content_version_row, version_reads_the_database
 from r4v.services import system_user
 from sectors import services
 
-from ..conftest import client_for
+from ..conftest import VERSION, client_for
 
 
 def _queries(client, url, **headers) -> tuple[int, object]:
@@ -102,7 +105,7 @@ def test_every_kind_of_write_shows_on_the_next_public_request(world, kind, read)
     client = Client()
     client.get(url)
     queries, cached = _queries(client, url)
-    assert queries == 1  # the structure version; the page itself came from the cache
+    assert queries == VERSION  # the page itself came from the cache
     # when
     write(world)
     # then
@@ -113,19 +116,23 @@ def test_every_kind_of_write_shows_on_the_next_public_request(world, kind, read)
         assert shown not in cached.text and shown in after
 
 
-def test_a_write_that_rolls_back_leaves_the_version_and_the_cache_as_they_were(world):
+def test_a_write_that_rolls_back_leaves_the_version_and_the_page_as_they_were(world):
     # given
     client = Client()
     url = world.regional_health.get_absolute_url()
-    client.get(url)
-    before = content_version()
+    name = world.ngo.name
+    assert name in client.get(url).text
+    before = content_version_row()
     # when: the service refuses halfway (the co-lead ended, its co-coordinator not designated)
     with pytest.raises(RuntimeError), transaction.atomic():
         _rename_organization(world)
         raise RuntimeError("refused")
     # then
-    assert content_version() == before
-    assert _queries(client, url)[0] == 1
+    # then: the row as it was; with Redis the page may be rendered again (the number was raised
+    # inside the transaction), the same page
+    assert content_version_row() == before
+    again = client.get(url)
+    assert name in again.text and "Caminos Solidarios Internacional" not in again.text
 
 
 def test_an_unchanged_page_answers_304_to_its_etag_and_200_after_a_write(world):
@@ -138,9 +145,9 @@ def test_an_unchanged_page_answers_304_to_its_etag_and_200_after_a_write(world):
     assert first["Cache-Control"] == "private, no-cache"
     # when
     queries, again = _queries(client, url, HTTP_IF_NONE_MATCH=etag)
-    # then: no body, one query (the version)
+    # then: no body, and no query beyond the version
     assert again.status_code == 304 and again.content == b""
-    assert again["ETag"] == etag and queries == 1
+    assert again["ETag"] == etag and queries == VERSION
     # when: something changes
     _replace_co_coordinator(world)
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
@@ -222,7 +229,7 @@ def test_cached_responses_hold_no_login_email_no_csrf_token_and_no_session(world
         client.get(url)
         queries, response = _queries(client, url)
         # then: served from the cache, and nothing in it is anyone's own
-        assert queries == 1, url
+        assert queries == VERSION, url
         assert "ana.private@unhcr.example" not in response.text
         assert "luis.private@cs.example" not in response.text
         assert "csrfmiddlewaretoken" not in response.text
@@ -296,9 +303,94 @@ def test_public_pages_and_api_lists_are_gzipped_and_pages_with_a_token_are_not(w
 def test_the_version_row_is_created_again_when_it_is_missing(db):
     # given: a database emptied without the migration's row (a test flush, a partial restore)
     ContentVersion.objects.all().delete()
-    assert content_version()[0] == 0
+    assert content_version_row()[0] == 0
     # when
     with transaction.atomic():
         content_changed()
     # then
-    assert content_version()[0] == 1
+    assert content_version_row()[0] == 1
+
+
+# --- Where the version lives ------------------------------------------------------------------
+
+redis_only = pytest.mark.skipif(
+    version_reads_the_database(), reason="the version lives in Redis only with REDIS_URL"
+)
+
+
+def _cached_number() -> int:
+    return caches["public"].get("content-version")
+
+
+@redis_only
+def test_the_number_in_redis_only_rises(db):
+    # given: a number ahead of the clock (another machine's, a clock set back since)
+    cache = caches["public"]
+    ahead = time.time_ns() // 1000 + 3_600_000_000
+    cache.set("content-version", ahead, timeout=None)
+    # when: two writes
+    with transaction.atomic():
+        content_changed()
+        content_changed()
+    # then: raised by one each time, never lowered to now
+    assert _cached_number() == ahead + 2
+
+
+@redis_only
+def test_a_version_lost_from_redis_starts_afresh_and_serves_no_old_page(world):
+    # given: a page cached under the number in Redis
+    client = Client()
+    url = world.regional_health.get_absolute_url()
+    first = client.get(url)
+    assert _queries(client, url)[0] == 0
+    # when: Redis loses the number (evicted, restarted)
+    caches["public"].delete("content-version")
+    queries, again = _queries(client, url)
+    # then: a new number, so the page is rendered again rather than served from before
+    assert again.status_code == 200 and again["ETag"] != first["ETag"] and queries > 0
+
+
+@redis_only
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_while_a_write_commits_is_not_served_after_it(world):
+    # given: the page cached
+    url = world.regional_health.get_absolute_url()
+    Client().get(url)
+    rendered: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        # Another thread: another database connection, which sees only committed rows.
+        rendered[name] = Client().get(url).text
+        connection.close()
+
+    # when: a visitor's page is rendered between the write and its commit
+    with transaction.atomic():
+        _rename_organization(world)
+        during = threading.Thread(target=visit, args=("during",))
+        during.start()
+        during.join()
+    after = threading.Thread(target=visit, args=("after",))
+    after.start()
+    after.join()
+    # then: that page held the data before the commit; the next one the data after it
+    assert "Caminos Solidarios Internacional" not in rendered["during"]
+    assert "Caminos Solidarios Internacional" in rendered["after"]
+
+
+def test_on_the_file_cache_a_hit_reads_the_version_row(world, tmp_path, settings):
+    # given: the embedded default's cache (files), where processes share no atomic number
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    client = Client()
+    url = world.regional_health.get_absolute_url()
+    client.get(url)
+    # when / then: a hit is one query, the row
+    assert version_reads_the_database() and _queries(client, url)[0] == 1
+    # and a write shows on the next request
+    _rename_organization(world)
+    assert "Caminos Solidarios Internacional" in client.get(url).text
