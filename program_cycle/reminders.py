@@ -27,6 +27,7 @@ from sectors import policy
 from sectors.policy import Party
 
 from .models import Task, TaskState
+from .parties import clearers_of, drafters_of, waiting_label
 
 DEADLINE = "program_cycle.deadline"
 STEP_WAITING = "program_cycle.step_waiting"
@@ -123,8 +124,6 @@ def _task(reminder: Reminder) -> Task | None:
 
 @handler(DEADLINE)
 def _deadline(reminder: Reminder) -> bool:
-    from .workflow import drafters_of
-
     task = _task(reminder)
     _kind, _pk, due, days = reminder.key.rsplit(":", 3)
     if task is None or task.state not in DRAFTING or task.due_on.isoformat() != due:
@@ -164,8 +163,6 @@ def _deadline(reminder: Reminder) -> bool:
 
 @handler(STEP_WAITING)
 def _step_waiting(reminder: Reminder) -> bool:
-    from .workflow import clearers_of, waiting_label
-
     task = _task(reminder)
     version = int(reminder.key.rsplit(":", 1)[1])
     if task is None or task.state != TaskState.SUBMITTED or task.version != version:
@@ -214,8 +211,6 @@ DIGEST_LINES = 100
 
 @handler(OVERDUE_DIGEST)
 def _overdue_digest(reminder: Reminder) -> bool:
-    from .workflow import waiting_label
-
     today = timezone.localdate(reminder.sent_at or timezone.now())
     tasks = list(overdue_tasks(today)[: DIGEST_LINES + 1])
     if not tasks:

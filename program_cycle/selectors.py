@@ -17,7 +17,7 @@ from sectors import policy
 from sectors.policy import Party
 
 from .models import Cycle, Submission, Task, TaskState, TaskType, Transition
-from .workflow import Eligibility, eligibility_of
+from .parties import Eligibility, eligibility_of
 
 NOTHING = Q(pk__in=[])
 DRAFTING = (TaskState.DRAFT, TaskState.RETURNED)
@@ -33,7 +33,7 @@ def _drafting_type_ids() -> dict[str, list[int]]:
 
 
 def _place_q(party: str, platform_id, sector_id) -> Q:
-    """Tasks whose scope the holder of (party, place) holds: the mirror of `place_key`."""
+    """Tasks whose scope the holder of (party, place) holds: the mirror of `parties.place_key`."""
     match party:
         case Party.REGIONAL_PLATFORM:
             return Q()

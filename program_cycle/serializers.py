@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from sectors import policy
 
-from . import workflow
+from . import parties, workflow
 from .models import (
     PARTY_CHOICES,
     Attachment,
@@ -167,7 +167,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 def transition_note(row: Transition, task: Task | None) -> str:
     notes = []
     if row.substituted and task is not None:
-        notes.append(workflow.substitution_note(task, done=True))
+        notes.append(parties.substitution_note(task, done=True))
     if row.four_eyes_waived:
         notes.append(_("Cleared by the person who submitted it: no one else held this step."))
     return " ".join(str(n) for n in notes)
@@ -241,10 +241,10 @@ class TaskSerializer(serializers.ModelSerializer):
         return str(workflow.status_label(obj))
 
     def get_waiting_on_label(self, obj) -> str:
-        return str(workflow.waiting_label(obj))
+        return str(parties.waiting_label(obj))
 
     def get_substitution_note(self, obj) -> str:
-        return str(workflow.substitution_note(obj)) if obj.substituted else ""
+        return str(parties.substitution_note(obj)) if obj.substituted else ""
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()

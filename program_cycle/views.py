@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from r4v.errors import DomainError
 from sectors import policy
 
-from . import selectors, services, workflow
+from . import parties, selectors, services, workflow
 from .api import attachment_file_response
 from .filters import TaskFilter
 from .forms import CycleForm, DraftForm, TransitionForm
@@ -124,8 +124,8 @@ def _row(user, task) -> dict:
     return {
         "task": task,
         "status": workflow.status_label(task),
-        "waiting": workflow.waiting_label(task),
-        "note": workflow.substitution_note(task) if task.substituted else "",
+        "waiting": parties.waiting_label(task),
+        "note": parties.substitution_note(task) if task.substituted else "",
         "overdue": task.is_overdue(),
         "actions": workflow.task_allowed_actions(user, task),
     }
@@ -178,7 +178,7 @@ def task_detail(request, pk):
 
 def _party_or_substitute(task, step) -> str:
     if task.state == TaskState.SUBMITTED and task.step == step.position and task.substituted:
-        return workflow.waiting_label(task)
+        return parties.waiting_label(task)
     return step.get_party_display()
 
 

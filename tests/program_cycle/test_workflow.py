@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from program_cycle import services, workflow
+from program_cycle import parties, services, workflow
 from program_cycle.models import Submission, Task, TaskState, Transition
 from r4v.errors import Conflict, NotAllowed
 from r4v.models import Notification
@@ -92,10 +92,10 @@ def test_a_national_sector_step_on_a_platform_without_that_sector_goes_to_the_re
     task.refresh_from_db()
     # then
     assert (task.waiting_on, task.substituted) == ("regional_sector", True)
-    assert workflow.substitution_note(task) == (
+    assert parties.substitution_note(task) == (
         "To be cleared by the Regional Health Sector in place of a National Sector, none being active on Caribbean."
     )
-    assert workflow.waiting_label(task) == "Regional Health Sector"
+    assert parties.waiting_label(task) == "Regional Health Sector"
     assert workflow.task_allowed_actions(cast.ana, task) == ["clear", "return"]
     # when
     move(task, "clear", cast.ana)
