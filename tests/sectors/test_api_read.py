@@ -604,7 +604,7 @@ def _queries(url: str) -> int:
     ("url", "expected"),
     [
         # Each also reads the structure version (the public cache, r4v/public_cache.py); a
-        # first page that holds every row needs no COUNT (sectors.api.Pagination).
+        # first page that holds every row needs no COUNT (sectors.api.shared.Pagination).
         (
             "/api/v1/platform-sectors/",
             6,
