@@ -17,7 +17,8 @@ from r4v.parsers import MAX_DEPTH
 from sectors.models import CoLeadDesignation, Organization
 
 from ..conftest import PASSWORD, api_for
-from ..sectors.test_api_write import WRITES, _snapshot
+from ..sectors.conftest import snapshot
+from ..sectors.test_api_write import WRITES
 
 
 @pytest.fixture(autouse=True)
@@ -42,13 +43,13 @@ def _post_json(user, url: str, text: str, method: str = "post"):
 def test_json_nested_5000_deep_answers_400_on_every_write(world, personas, write):
     # given: a user allowed to write, so the body is parsed rather than refused before
     url, _body = write.given(world, personas)
-    before = _snapshot()
+    before = snapshot()
     # when
     response = _post_json(personas["regional"], url, _nested(5000), write.method)
     # then
     assert (response.status_code, response.json()["code"]) == (400, "parse_error")
     assert str(MAX_DEPTH) in response.json()["detail"]
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_json_nested_5000_deep_answers_400_on_the_token_endpoint(world, settings):
@@ -82,13 +83,13 @@ def test_json_nested_to_the_limit_is_parsed_and_one_deeper_is_refused(world, per
 )
 def test_a_lone_surrogate_answers_400_and_writes_nothing(world, personas, text):
     # given
-    before = _snapshot()
+    before = snapshot()
     # when
     response = _post_json(personas["regional"], "/api/v1/organizations/", text)
     # then: the body is refused before a field could echo or store it
     assert (response.status_code, response.json()["code"]) == (400, "parse_error")
     assert "surrogate" in response.json()["detail"]
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_a_surrogate_pair_is_text_and_is_stored(world, personas):
@@ -263,7 +264,7 @@ def test_an_id_in_the_path_out_of_range_answers_404(world, personas, path_id):
 )
 def test_a_date_where_no_term_lies_answers_400_naming_it(world, personas, url, body, field, day):
     # given
-    before = _snapshot()
+    before = snapshot()
     # when
     response = api_for(personas["regional"]).post(url(world), body(world, day), format="json")
     # then
@@ -271,7 +272,7 @@ def test_a_date_where_no_term_lies_answers_400_naming_it(world, personas, url, b
     assert response.json()["errors"] == {
         field: [f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."]
     }
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_the_last_day_of_the_range_is_a_valid_term_end(world, personas):
@@ -299,7 +300,7 @@ def test_a_required_field_sent_blank_in_a_form_body_answers_400(
     world, personas, field, body_format
 ):
     # given
-    before = _snapshot()
+    before = snapshot()
     client = api_for(personas["regional"])
     url = f"/api/v1/organizations/{world.ngo.pk}/"
     # when
@@ -310,7 +311,7 @@ def test_a_required_field_sent_blank_in_a_form_body_answers_400(
     # then
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_an_optional_field_sent_blank_in_a_form_body_is_applied(world, personas):

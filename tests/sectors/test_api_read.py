@@ -604,7 +604,7 @@ def _queries(url: str) -> int:
     ("url", "expected"),
     [
         # Besides the structure version where it is read from the database (VERSION); a
-        # first page that holds every row needs no COUNT (sectors.api.Pagination).
+        # first page that holds every row needs no COUNT (sectors.api.shared.Pagination).
         # page, co-leads, co-coordinators, partners, sub-sectors
         ("/api/v1/platform-sectors/", 5),
         ("/api/v1/platforms/", 3),  # page, countries, co-leads
