@@ -46,7 +46,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "public"
-# Old versions are never read again; they only wait to expire.
+# An entry is replaced by the next render after a write, or expires.
 TIMEOUT = 6 * 60 * 60
 _NONCE_PLACEHOLDER = b"\x00r4v-csp-nonce\x00"
 
@@ -109,19 +109,25 @@ def content_changed() -> None:
         transaction.on_commit(lambda: _cached_version_raise(cache))
 
 
-def content_version() -> tuple[str, float]:
-    """The structure version as a stamp for keys and ETags, and when it changed (seconds)."""
+def content_version(entry_key: str | None = None) -> tuple[str, float, dict | None]:
+    """The structure version as a stamp for keys and ETags, when it changed (seconds), and
+    the cache's entry at `entry_key`, fetched with the version in one round trip."""
     cache = caches[CACHE_ALIAS]
-    if _version_in(cache):
+    if not _version_in(cache):
+        version, changed_at = content_version_row()
+        stamp = f"{version}.{int(changed_at.timestamp() * 1_000_000):x}"
+        return stamp, changed_at.timestamp(), entry_key and cache.get(entry_key)
+    if entry_key:
+        values = cache.get_many([_CACHED_VERSION_KEY, entry_key])
+        micros, entry = values.get(_CACHED_VERSION_KEY), values.get(entry_key)
+    else:
+        micros, entry = cache.get(_CACHED_VERSION_KEY), None
+    if micros is None:
+        # Evicted, or Redis restarted: start afresh from now, which is above every number
+        # an older page was stored under.
+        cache.add(_CACHED_VERSION_KEY, time.time_ns() // 1000, timeout=None)
         micros = cache.get(_CACHED_VERSION_KEY)
-        if micros is None:
-            # Evicted, or Redis restarted: start afresh from now, which is above every number
-            # an older page was stored under.
-            cache.add(_CACHED_VERSION_KEY, time.time_ns() // 1000, timeout=None)
-            micros = cache.get(_CACHED_VERSION_KEY)
-        return f"{micros:x}", micros / 1_000_000
-    version, changed_at = content_version_row()
-    return f"{version}.{int(changed_at.timestamp() * 1_000_000):x}", changed_at.timestamp()
+    return f"{micros:x}", micros / 1_000_000, entry
 
 
 # max(the number + 1, now): atomic in Redis, so two writers committing at once, or a write
@@ -250,13 +256,12 @@ class PublicCacheMiddleware:
         state = getattr(request, "_public_cache", None)
         if state is None:
             return response
-        key, etag, last_modified, served = state
         if response.status_code not in (200, 304):
             return response
-        if not served and self._storable(request, response):
-            self._store(request, response, key)
-        response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = last_modified
+        if not state["served"] and self._storable(request, response):
+            self._store(request, response, state["key"], state["stamp"])
+        response.headers["ETag"] = state["etag"]
+        response.headers["Last-Modified"] = state["last_modified"]
         response.headers["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -267,7 +272,6 @@ class PublicCacheMiddleware:
         match = request.resolver_match
         if match is None or match.view_name not in PUBLIC_VIEWS:
             return None
-        stamp, changed = content_version()
         parts = "\n".join(
             [
                 request.scheme,
@@ -279,20 +283,27 @@ class PublicCacheMiddleware:
             ]
         )
         digest = hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
-        key = f"page:{stamp}:{digest}"
+        # One entry per request shape, holding the stamp it was rendered under: a page from
+        # before a write is never served after it, and the next render replaces it.
+        key = f"page:{digest}"
+        fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
+        # A revalidation mostly answers 304 from the version alone: no page fetched for it.
+        wants_entry = not fresh and "HTTP_IF_NONE_MATCH" not in request.META
+        stamp, changed, entry = content_version(key if wants_entry else None)
         etag = f'W/"{stamp}.{digest}"'
         last_modified = http_date(changed)
+        state = {"key": key, "stamp": stamp, "etag": etag, "last_modified": last_modified}
+        request._public_cache = state
         conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if conditional is not None:
-            request._public_cache = (key, etag, last_modified, True)
+        if conditional is not None or fresh:
+            # A 304; or a fresh render asked for (a hard reload, the load harness), which
+            # leaves the cache as it was.
+            state["served"] = True
             return conditional
-        if "no-cache" in request.META.get("HTTP_CACHE_CONTROL", ""):
-            # Asked for a fresh render (a hard reload, the load harness): render it, and leave
-            # the cache as it was.
-            request._public_cache = (key, etag, last_modified, True)
-            return None
-        hit = self.cache.get(key)
-        request._public_cache = (key, etag, last_modified, hit is not None)
+        if not wants_entry:
+            entry = self.cache.get(key)
+        hit = entry if entry is not None and entry.get("stamp") == stamp else None
+        state["served"] = hit is not None
         return None if hit is None else self._rebuild(request, hit)
 
     @staticmethod
@@ -310,7 +321,7 @@ class PublicCacheMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
         )
 
-    def _store(self, request, response, key: str) -> None:
+    def _store(self, request, response, key: str, stamp: str) -> None:
         content = response.content
         nonce = getattr(request, "_csp_nonce", None)
         uses_nonce = bool(nonce)
@@ -324,6 +335,7 @@ class PublicCacheMiddleware:
         self.cache.set(
             key,
             {
+                "stamp": stamp,
                 "status": response.status_code,
                 "content": content,
                 "headers": headers,

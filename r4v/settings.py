@@ -259,7 +259,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # read the same one: Redis, or on the embedded default files in var/ (local memory would
 # give each gunicorn worker, and the Celery worker, counts of its own).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "r4v.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -274,7 +274,7 @@ CACHES = {
 # makes the old ones unreachable, and they expire.
 CACHES["public"] = (
     {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "r4v.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "public",
     }

@@ -73,7 +73,7 @@ def _isolate_xdist_worker(worker: str) -> None:
         own = f"{base}/{(int(db or 0) + index) % 16}"
         os.environ["REDIS_URL"] = own
     for cache_settings in settings.CACHES.values():
-        if "redis" in cache_settings["BACKEND"]:
+        if "redis" in cache_settings["BACKEND"].lower():
             cache_settings["LOCATION"] = own
         elif "filebased" in cache_settings["BACKEND"]:
             cache_settings["LOCATION"] = f"{cache_settings['LOCATION']}-{worker}"

@@ -394,3 +394,13 @@ def test_on_the_file_cache_a_hit_reads_the_version_row(world, tmp_path, settings
     # and a write shows on the next request
     _rename_organization(world)
     assert "Caminos Solidarios Internacional" in client.get(url).text
+
+
+@redis_only
+def test_the_redis_cache_keeps_one_client_per_pool(db):
+    # r4v.cache: Django builds a redis-py client per call, whose constructor is slow.
+    cache = caches["public"]
+    client = cache._cache.get_client(write=True)
+    cache.set("a key", {"a": 1})
+    # then: the same client serves every call, and the cache works through it
+    assert cache._cache.get_client() is client and cache.get("a key") == {"a": 1}
