@@ -61,6 +61,9 @@ PUBLIC_VIEWS = frozenset(
         "sectors:sector-page",
         "sectors:organization-detail",
         "sectors:contact-directory",
+        # Public calendars, which calendar programs poll (meetings.feeds)
+        "meetings:feed-public",
+        "meetings:feed-sector",
         # API reads (DRF router names; writes are POST/PATCH and never cached)
         "api-root",
         "country-list",

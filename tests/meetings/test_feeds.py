@@ -5,11 +5,14 @@ import re
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import FeedToken
 
+from ..conftest import VERSION
 from .conftest import local, schedule
 
 UTC = datetime.UTC
@@ -126,6 +129,27 @@ def test_an_unchanged_feed_answers_304_and_a_change_shows_a_new_etag(client, cal
     )
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_the_public_feed_comes_from_the_cache_until_a_meeting_changes(client, calendar, cal):
+    # given: the feed read once (r4v.public_cache stores it)
+    series, *_ = calendar
+    url = reverse("meetings:feed-public")
+    first = _by_uid(_events(client.get(url)))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert len(queries) == VERSION and _by_uid(_events(again)).keys() == first.keys()
+    # when: a sitting moves
+    sitting = series.occurrences.order_by("start_at").last()
+    services.occurrence_move(
+        occurrence=sitting,
+        start_local=local(2027, 6, 9, 15),
+        end_local=local(2027, 6, 9, 16),
+        by=cal.regional_team,
+    )
+    # then: the next request has it
+    moved = [e for e in _by_uid(_events(client.get(url)))[series.uid] if "RECURRENCE-ID" in e]
+    assert datetime.datetime(2027, 6, 9, 15, tzinfo=series.zone) in [e["DTSTART"].dt for e in moved]
 
 
 def test_a_private_feed_shows_what_its_owner_may_see_until_revoked(client, calendar, cal):
