@@ -1,7 +1,17 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import contacts, directory, governance, notices, public, sector_setup
+from .views import (
+    contacts,
+    directory,
+    governance,
+    notices,
+    organizations,
+    platforms,
+    public,
+    roles,
+    sector_setup,
+)
 
 app_name = "sectors"
 
@@ -24,20 +34,22 @@ urlpatterns = [
     # --- Managing the structure (roles; see sectors.policy) -------------------------------------
     # My work moved to the shared kit (r4v.views.my_work); old links and reverses land there.
     path("manage/", RedirectView.as_view(pattern_name="my-work"), name="manage-home"),
-    path("manage/organizations/", sector_setup.organization_list, name="organization-manage-list"),
-    path("manage/organizations/new/", sector_setup.organization_create, name="organization-create"),
+    path("manage/organizations/", organizations.organization_list, name="organization-manage-list"),
+    path(
+        "manage/organizations/new/", organizations.organization_create, name="organization-create"
+    ),
     path(
         "manage/organizations/<int:pk>/edit/",
-        sector_setup.organization_edit,
+        organizations.organization_edit,
         name="organization-edit",
     ),
     path(
         "manage/organizations/<int:pk>/roles/",
-        sector_setup.organization_roles,
+        roles.organization_roles,
         name="organization-roles",
     ),
-    path("manage/roles/<int:pk>/revoke/", sector_setup.role_revoke, name="role-revoke"),
-    path("manage/platforms/<slug:code>/", sector_setup.platform_manage, name="platform-manage"),
+    path("manage/roles/<int:pk>/revoke/", roles.role_revoke, name="role-revoke"),
+    path("manage/platforms/<slug:code>/", platforms.platform_manage, name="platform-manage"),
     path("manage/sectors/<int:pk>/", sector_setup.sector_manage, name="sector-manage"),
     path("manage/sectors/<int:pk>/page/", sector_setup.sector_page_edit, name="sector-page-edit"),
     path(
