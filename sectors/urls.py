@@ -1,7 +1,17 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import contacts, directory, governance, notices, public, structure
+from .views import (
+    contacts,
+    directory,
+    governance,
+    notices,
+    organizations,
+    platforms,
+    public,
+    roles,
+    sector_setup,
+)
 
 app_name = "sectors"
 
@@ -24,39 +34,47 @@ urlpatterns = [
     # --- Managing the structure (roles; see sectors.policy) -------------------------------------
     # My work moved to the shared kit (r4v.views.my_work); old links and reverses land there.
     path("manage/", RedirectView.as_view(pattern_name="my-work"), name="manage-home"),
-    path("manage/organizations/", structure.organization_list, name="organization-manage-list"),
-    path("manage/organizations/new/", structure.organization_create, name="organization-create"),
+    path("manage/organizations/", organizations.organization_list, name="organization-manage-list"),
     path(
-        "manage/organizations/<int:pk>/edit/", structure.organization_edit, name="organization-edit"
+        "manage/organizations/new/", organizations.organization_create, name="organization-create"
+    ),
+    path(
+        "manage/organizations/<int:pk>/edit/",
+        organizations.organization_edit,
+        name="organization-edit",
     ),
     path(
         "manage/organizations/<int:pk>/roles/",
-        structure.organization_roles,
+        roles.organization_roles,
         name="organization-roles",
     ),
-    path("manage/roles/<int:pk>/revoke/", structure.role_revoke, name="role-revoke"),
-    path("manage/platforms/<slug:code>/", structure.platform_manage, name="platform-manage"),
-    path("manage/sectors/<int:pk>/", structure.sector_manage, name="sector-manage"),
-    path("manage/sectors/<int:pk>/page/", structure.sector_page_edit, name="sector-page-edit"),
+    path("manage/roles/<int:pk>/revoke/", roles.role_revoke, name="role-revoke"),
+    path("manage/platforms/<slug:code>/", platforms.platform_manage, name="platform-manage"),
+    path("manage/sectors/<int:pk>/", sector_setup.sector_manage, name="sector-manage"),
+    path("manage/sectors/<int:pk>/page/", sector_setup.sector_page_edit, name="sector-page-edit"),
     path(
         "manage/sectors/<int:pk>/selection/",
-        structure.selection_procedure_edit,
+        sector_setup.selection_procedure_edit,
         name="selection-procedure-edit",
     ),
-    path("manage/sectors/<int:pk>/co-leads/new/", structure.co_lead_create, name="co-lead-create"),
-    path("manage/co-leads/<int:pk>/end/", structure.co_lead_end, name="co-lead-end"),
+    path(
+        "manage/sectors/<int:pk>/co-leads/new/", sector_setup.co_lead_create, name="co-lead-create"
+    ),
+    path("manage/co-leads/<int:pk>/end/", sector_setup.co_lead_end, name="co-lead-end"),
     path(
         "manage/sectors/<int:pk>/co-coordinators/new/",
-        structure.co_coordinator_create,
+        sector_setup.co_coordinator_create,
         name="co-coordinator-create",
     ),
     path(
         "manage/co-coordinators/<int:pk>/end/",
-        structure.co_coordinator_end,
+        sector_setup.co_coordinator_end,
         name="co-coordinator-end",
     ),
-    path("manage/sectors/<int:pk>/partners/new/", structure.partner_create, name="partner-create"),
-    path("manage/partners/<int:pk>/remove/", structure.partner_remove, name="partner-remove"),
+    path(
+        "manage/sectors/<int:pk>/partners/new/", sector_setup.partner_create, name="partner-create"
+    ),
+    path("manage/partners/<int:pk>/remove/", sector_setup.partner_remove, name="partner-remove"),
     path("manage/my-contact-details/", contacts.my_contact_details, name="my-contact-details"),
     # --- Change notices, governance ------------------------------------------------------------
     path("manage/change-notices/", notices.change_notice_list, name="change-notice-list"),
