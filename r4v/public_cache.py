@@ -109,7 +109,14 @@ def content_changed() -> None:
         # tests run in a transaction that never commits); and after the commit, so that a
         # page rendered meanwhile from the data before it is never served again.
         _cached_version_raise(cache)
-        transaction.on_commit(lambda: _cached_version_raise(cache))
+        # Once per transaction, however many rows it writes.
+        pending = transaction.get_connection().run_on_commit
+        if not any(func is raise_after_commit for _ids, func, _robust in pending):
+            transaction.on_commit(raise_after_commit)
+
+
+def raise_after_commit() -> None:
+    _cached_version_raise(caches[CACHE_ALIAS])
 
 
 def content_version(entry_key: str | None = None) -> tuple[str, float, dict | None]:

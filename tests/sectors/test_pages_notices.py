@@ -14,7 +14,7 @@ from r4v.models import ApiToken, Notification
 from sectors import services
 from sectors.models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation, RoleAssignment
 
-from ..conftest import PERSONAS, REGIONAL, client_for
+from ..conftest import PERSONAS, REGIONAL, client_for, own_callbacks
 from ..factories import (
     CoCoordinatorFactory,
     UserFactory,
@@ -144,7 +144,7 @@ def test_only_the_regional_team_decides_a_change_notice(
         )
         assert notice.decided_by == personas[persona]
         # The filer's e-mail; applying also invites the incoming co-coordinator, who is new.
-        assert len(scheduled) == (2 if decision == "apply" else 1)
+        assert len(own_callbacks(scheduled)) == (2 if decision == "apply" else 1)
         return
     else:
         # The focal point sees the notice but may not decide; others do not see it at all.
@@ -170,7 +170,7 @@ def test_filing_a_change_notice_by_persona(
         assert response.status_code == 302
         assert response.url == reverse("sectors:change-notice-detail", args=[filed.pk])
         assert filed.filed_by == personas[persona]
-        assert len(scheduled) == 1  # the Regional Platform team's e-mails
+        assert len(own_callbacks(scheduled)) == 1  # the Regional Platform team's e-mails
         return
     if persona == "anonymous":
         _assert_login_redirect(response)
