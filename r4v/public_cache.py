@@ -38,8 +38,9 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.csp import generate_nonce
 from django.utils.http import http_date
 from redis.exceptions import RedisError
 
@@ -252,69 +253,78 @@ def _may_be_personal(request) -> bool:
     )
 
 
+# The paths this process has seen a public view answer with a page (not a 404): a few
+# thousand at most (platforms, sectors, organizations); emptied if something floods it.
+_public_paths: set[str] = set()
+_PUBLIC_PATHS_MAX = 20_000
+
+
+def _learn_public_path(path: str) -> None:
+    if len(_public_paths) >= _PUBLIC_PATHS_MAX:
+        _public_paths.clear()
+    _public_paths.add(path)
+
+
+def _request_key(request) -> tuple[str, str]:
+    """The cache key of a request's shape, and its digest (also in the ETag).
+
+    The language is the URL's prefix (pages) or `Accept-Language` and the language cookie (the
+    API), so the raw header and cookie stand in for the language that LocaleMiddleware will
+    pick: the key is known before it runs.
+    """
+    meta = request.META
+    parts = "\n".join(
+        [
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            meta.get("HTTP_ACCEPT", ""),
+            meta.get("HTTP_HX_REQUEST", ""),
+        ]
+    )
+    digest = hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+    return f"page:{digest}", digest
+
+
 class PublicCacheMiddleware:
-    """Serve and store public reads; the innermost middleware, so it sees the view's response
-    before the outer ones add cookies, CSP and frame headers, which they add to a cached
-    response all the same."""
+    """Serve public reads from the cache, and store them: just inside gzip and WhiteNoise,
+    before sessions, languages, CSRF, authentication and CSP, none of which a page from the
+    cache needs (it holds no token and no cookie; its language is in its key). So a hit
+    costs one Redis round trip and the outermost middleware, not the whole stack.
+
+    What may be stored is decided inside, where the view is known (`PublicViewMiddleware`);
+    the response is stored here, once every middleware has added its headers. The CSP nonce
+    in the page and in its header is stored as a placeholder and every hit gets a fresh one.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.cache = caches[CACHE_ALIAS]
 
     def __call__(self, request):
+        if request.method == "GET" and not _may_be_personal(request):
+            key, digest = _request_key(request)
+            request._public_cache_key = (key, digest)
+            meta = request.META
+            # Only paths this process has seen answered by a public view are looked up, so
+            # other reads (the log-in page, static files' misses) cost no round trip. A
+            # revalidation or a fresh render asked for (a hard reload, the load harness) goes
+            # through to PublicViewMiddleware.
+            if (
+                request.path_info in _public_paths
+                and "HTTP_IF_NONE_MATCH" not in meta
+                and "no-cache" not in meta.get("HTTP_CACHE_CONTROL", "")
+            ):
+                stamp, _changed, entry = content_version(key)
+                if entry is not None and entry["stamp"] == stamp:
+                    return self._rebuild(entry)
         response = self.get_response(request)
         state = getattr(request, "_public_cache", None)
-        if state is None:
-            return response
-        if response.status_code not in (200, 304):
-            return response
-        if not state["served"] and self._storable(request, response):
+        if state is not None and state["store"] and self._storable(request, response):
             self._store(request, response, state["key"], state["stamp"])
-        response.headers["ETag"] = state["etag"]
-        response.headers["Last-Modified"] = state["last_modified"]
-        response.headers["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ("Cookie",))
         return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "GET" or _may_be_personal(request):
-            return None
-        match = request.resolver_match
-        if match is None or match.view_name not in PUBLIC_VIEWS:
-            return None
-        parts = "\n".join(
-            [
-                request.scheme,
-                request.get_host(),
-                request.get_full_path(),
-                translation.get_language() or "",
-                request.META.get("HTTP_ACCEPT", ""),
-                request.META.get("HTTP_HX_REQUEST", ""),
-            ]
-        )
-        digest = hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
-        # One entry per request shape, holding the stamp it was rendered under: a page from
-        # before a write is never served after it, and the next render replaces it.
-        key = f"page:{digest}"
-        fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
-        # A revalidation mostly answers 304 from the version alone: no page fetched for it.
-        wants_entry = not fresh and "HTTP_IF_NONE_MATCH" not in request.META
-        stamp, changed, entry = content_version(key if wants_entry else None)
-        etag = f'W/"{stamp}.{digest}"'
-        last_modified = http_date(changed)
-        state = {"key": key, "stamp": stamp, "etag": etag, "last_modified": last_modified}
-        request._public_cache = state
-        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if conditional is not None or fresh:
-            # A 304; or a fresh render asked for (a hard reload, the load harness), which
-            # leaves the cache as it was.
-            state["served"] = True
-            return conditional
-        if not wants_entry:
-            entry = self.cache.get(key)
-        hit = entry if entry is not None and entry.get("stamp") == stamp else None
-        state["served"] = hit is not None
-        return None if hit is None else self._rebuild(request, hit)
 
     @staticmethod
     def _storable(request, response) -> bool:
@@ -327,18 +337,17 @@ class PublicCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not (session is not None and session.modified)
             and not (user is not None and user.is_authenticated)
-            and "private" not in response.get("Cache-Control", "")
-            and "no-store" not in response.get("Cache-Control", "")
         )
 
     def _store(self, request, response, key: str, stamp: str) -> None:
-        content = response.content
         nonce = getattr(request, "_csp_nonce", None)
-        uses_nonce = bool(nonce)
-        if uses_nonce:
-            content = content.replace(str(nonce).encode(), _NONCE_PLACEHOLDER)
+        nonce = str(nonce).encode() if nonce else None
+
+        def without_nonce(data: bytes) -> bytes:
+            return data.replace(nonce, _NONCE_PLACEHOLDER) if nonce else data
+
         headers = [
-            (name, value)
+            (name, without_nonce(value.encode()).decode())
             for name, value in response.headers.items()
             if name.lower() not in ("set-cookie", "content-length")
         ]
@@ -347,23 +356,68 @@ class PublicCacheMiddleware:
             {
                 "stamp": stamp,
                 "status": response.status_code,
-                "content": content,
+                "content": without_nonce(response.content),
                 "headers": headers,
-                "nonce": uses_nonce,
             },
             TIMEOUT,
         )
 
     @staticmethod
-    def _rebuild(request, hit: dict) -> HttpResponse:
-        content = hit["content"]
-        if hit["nonce"]:
-            # A fresh nonce, evaluated here, which the CSP middleware then puts in the header.
-            content = content.replace(_NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
-        response = HttpResponse(content, status=hit["status"])
+    def _rebuild(hit: dict) -> HttpResponse:
+        nonce = generate_nonce()
+        placeholder = _NONCE_PLACEHOLDER.decode()
+        response = HttpResponse(
+            hit["content"].replace(_NONCE_PLACEHOLDER, nonce.encode()), status=hit["status"]
+        )
         for name, value in hit["headers"]:
-            response.headers[name] = value
+            response.headers[name] = value.replace(placeholder, nonce)
         return response
+
+
+class PublicViewMiddleware:
+    """Inside, where the view is known: marks the public reads (`PUBLIC_VIEWS`) for the cache,
+    answers 304 to an unchanged ETag, and gives them their validators."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[CACHE_ALIAS]
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "_public_cache", None)
+        if state is None or response.status_code not in (200, 304):
+            return response
+        # What the view marked private stays out (the rest is judged outside, after the
+        # middleware that may add cookies).
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            state["store"] = False
+        elif response.status_code == 200:
+            _learn_public_path(request.path_info)
+        response.headers["ETag"] = state["etag"]
+        response.headers["Last-Modified"] = state["last_modified"]
+        response.headers["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        shape = getattr(request, "_public_cache_key", None)
+        match = request.resolver_match
+        if shape is None or match is None or match.view_name not in PUBLIC_VIEWS:
+            return None
+        key, digest = shape
+        stamp, changed, _entry = content_version()
+        etag = f'W/"{stamp}.{digest}"'
+        last_modified = http_date(changed)
+        fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
+        state = {"key": key, "stamp": stamp, "etag": etag, "last_modified": last_modified}
+        # A fresh render asked for leaves the cache as it was.
+        state["store"] = not fresh
+        request._public_cache = state
+        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if conditional is not None:
+            state["store"] = False
+        return conditional
 
 
 class CompressionMiddleware(GZipMiddleware):

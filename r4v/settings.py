@@ -60,6 +60,9 @@ MIDDLEWARE = [
     # gzip for HTML and JSON, not for responses with a CSRF token (BREACH; see the class).
     # After WhiteNoise, which serves static files precompressed.
     "r4v.public_cache.CompressionMiddleware",
+    # Serves anonymous public reads from the cache, and stores them whole, before the
+    # sessions, languages, CSRF, authentication and CSP (r4v/public_cache.py).
+    "r4v.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,9 +75,9 @@ MIDDLEWARE = [
     # Attributes web changes in the audit trail; services also pass the actor explicitly,
     # so changes made by Celery and commands are attributed too.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Innermost: serves and stores anonymous public reads (r4v/public_cache.py). The outer
-    # middleware still adds security headers, a fresh CSP nonce and the language to a hit.
-    "r4v.public_cache.PublicCacheMiddleware",
+    # Innermost: knows the view, so it marks the public reads for the cache above, with their
+    # ETag (304 when unchanged) and Last-Modified.
+    "r4v.public_cache.PublicViewMiddleware",
 ]
 
 ROOT_URLCONF = "r4v.urls"
