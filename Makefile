@@ -66,10 +66,14 @@ schema: install
 
 # The load harness (scripts/bench/run.py): gunicorn + PostgreSQL + a generated dataset, each
 # endpoint against its floor in the same run, driven by wrk (Debian). Prints the table, writes
-# var/bench/latest.json. `bench-pages`: queries and in-process latency on the demo database.
+# var/bench/latest.json. Then the calendar's conflict check and overlap scan at 2,000 and
+# 20,000 meetings (scripts/bench_meetings.py, written and rolled back on the same database).
+# `bench-pages`: queries and in-process latency on the demo database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/r4v_bench
 bench: install
 	scripts/install-debian.sh wrk
-	$(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_meetings.py --sizes 2000 20000
 
 bench-pages: install
 	DEBUG=1 $(BIN)/python scripts/bench_pages.py
