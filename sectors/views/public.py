@@ -92,7 +92,7 @@ def _with_utc_offsets(countries) -> list[Country]:
 
 def _regional_sectors() -> list[PlatformSector]:
     return _nest_sub_sectors(
-        selectors.platform_sector_public().filter(platform__kind=Platform.Kind.REGIONAL)
+        selectors.platform_sector_cards().filter(platform__kind=Platform.Kind.REGIONAL)
     )
 
 
@@ -128,7 +128,7 @@ def platform_list(request):
 @require_safe
 def platform_detail(request, code: str):
     platform = selectors.platform_get(code=code)
-    sectors = _nest_sub_sectors(selectors.platform_sector_public().filter(platform=platform))
+    sectors = _nest_sub_sectors(selectors.platform_sector_cards().filter(platform=platform))
     return render(
         request,
         "sectors/public/platform_detail.html",

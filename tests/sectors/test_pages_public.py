@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from sectors.models import Organization, Platform, Sector
 
-from ..conftest import client_for
+from ..conftest import VERSION, client_for
 from ..factories import (
     CoCoordinatorFactory,
     CoLeadFactory,
@@ -508,3 +508,22 @@ def test_the_sector_page_stays_within_its_query_budget(
     # then: the budget holds for the page itself, not for a 404 or a redirect
     assert response.status_code == 200
     assert world.unhcr_coordinator.person.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # the platform, its countries and co-lead agencies, its sectors, their co-leads with
+        # their organizations, and the "last changed" date; no co-coordinator, no partner
+        ("platform", 6),
+        # the platforms with their countries and co-leads, the regional sectors, their co-leads
+        ("home", 5),
+    ],
+)
+def test_the_platform_and_home_pages_load_only_what_they_show(client, world, page, expected):
+    # given
+    _grow(world, size=2, tag="a")
+    url = world.regional.get_absolute_url() if page == "platform" else reverse("home")
+    client.get(url)
+    # when / then: co-leads' organizations only (selectors.platform_sector_cards)
+    assert _count(client, url) == expected + VERSION
