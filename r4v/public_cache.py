@@ -265,6 +265,20 @@ def _learn_public_path(path: str) -> None:
     _public_paths.add(path)
 
 
+def _validators(stamp: str, changed: float, digest: str) -> tuple[str, str]:
+    """The ETag and Last-Modified of a public read: its request shape at this version."""
+    return f'W/"{stamp}.{digest}"', http_date(changed)
+
+
+def _with_validators(response, etag: str, last_modified: str):
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = last_modified
+    # Browsers revalidate every time; shared proxies store nothing.
+    response.headers["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def _request_key(request) -> tuple[str, str]:
     """The cache key of a request's shape, and its digest (also in the ETag).
 
@@ -309,17 +323,24 @@ class PublicCacheMiddleware:
             request._public_cache_key = (key, digest)
             meta = request.META
             # Only paths this process has seen answered by a public view are looked up, so
-            # other reads (the log-in page, static files' misses) cost no round trip. A
-            # revalidation or a fresh render asked for (a hard reload, the load harness) goes
-            # through to PublicViewMiddleware.
-            if (
-                request.path_info in _public_paths
-                and "HTTP_IF_NONE_MATCH" not in meta
-                and "no-cache" not in meta.get("HTTP_CACHE_CONTROL", "")
+            # other reads (the log-in page, static files' misses) cost no round trip. A fresh
+            # render asked for (a hard reload, the load harness) goes through.
+            if request.path_info in _public_paths and "no-cache" not in meta.get(
+                "HTTP_CACHE_CONTROL", ""
             ):
-                stamp, _changed, entry = content_version(key)
-                if entry is not None and entry["stamp"] == stamp:
-                    return self._rebuild(entry)
+                if "HTTP_IF_NONE_MATCH" in meta:
+                    # A revalidation: the version alone answers it, no page fetched.
+                    stamp, changed, _entry = content_version()
+                    etag, last_modified = _validators(stamp, changed, digest)
+                    unchanged = get_conditional_response(
+                        request, etag=etag, last_modified=last_modified
+                    )
+                    if unchanged is not None:
+                        return _with_validators(unchanged, etag, last_modified)
+                else:
+                    stamp, _changed, entry = content_version(key)
+                    if entry is not None and entry["stamp"] == stamp:
+                        return self._rebuild(entry)
         response = self.get_response(request)
         state = getattr(request, "_public_cache", None)
         if state is not None and state["store"] and self._storable(request, response):
@@ -394,11 +415,7 @@ class PublicViewMiddleware:
             state["store"] = False
         elif response.status_code == 200:
             _learn_public_path(request.path_info)
-        response.headers["ETag"] = state["etag"]
-        response.headers["Last-Modified"] = state["last_modified"]
-        response.headers["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        return _with_validators(response, state["etag"], state["last_modified"])
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         shape = getattr(request, "_public_cache_key", None)
@@ -407,8 +424,7 @@ class PublicViewMiddleware:
             return None
         key, digest = shape
         stamp, changed, _entry = content_version()
-        etag = f'W/"{stamp}.{digest}"'
-        last_modified = http_date(changed)
+        etag, last_modified = _validators(stamp, changed, digest)
         fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
         state = {"key": key, "stamp": stamp, "etag": etag, "last_modified": last_modified}
         # A fresh render asked for leaves the cache as it was.
