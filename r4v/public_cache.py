@@ -331,6 +331,7 @@ class PublicCacheMiddleware:
                 if "HTTP_IF_NONE_MATCH" in meta:
                     # A revalidation: the version alone answers it, no page fetched.
                     stamp, changed, _entry = content_version()
+                    request._public_cache_version = (stamp, changed)
                     etag, last_modified = _validators(stamp, changed, digest)
                     unchanged = get_conditional_response(
                         request, etag=etag, last_modified=last_modified
@@ -338,9 +339,10 @@ class PublicCacheMiddleware:
                     if unchanged is not None:
                         return _with_validators(unchanged, etag, last_modified)
                 else:
-                    stamp, _changed, entry = content_version(key)
+                    stamp, changed, entry = content_version(key)
                     if entry is not None and entry["stamp"] == stamp:
                         return self._rebuild(entry)
+                    request._public_cache_version = (stamp, changed)
         response = self.get_response(request)
         state = getattr(request, "_public_cache", None)
         if state is not None and state["store"] and self._storable(request, response):
@@ -423,7 +425,9 @@ class PublicViewMiddleware:
         if shape is None or match is None or match.view_name not in PUBLIC_VIEWS:
             return None
         key, digest = shape
-        stamp, changed, _entry = content_version()
+        # The version the cache was just asked under, if it was (a miss): read once.
+        version = getattr(request, "_public_cache_version", None)
+        stamp, changed = version or content_version()[:2]
         etag, last_modified = _validators(stamp, changed, digest)
         fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
         state = {"key": key, "stamp": stamp, "etag": etag, "last_modified": last_modified}
