@@ -108,6 +108,8 @@ class Eligibility:
             .filter(pk=user.pk)
             .annotate(slot=Value(n))
             .values("slot")
+            # No ORDER BY in a part (User's default one): SQLite refuses it in a UNION.
+            .order_by()
             for n, key in enumerate(keys)
         ]
         found = set(parts[0].union(*parts[1:]).order_by().values_list("slot", flat=True))
@@ -145,9 +147,11 @@ class Eligibility:
             .exclude(pk=key[1])
             .annotate(slot=Value(n))
             .values("slot")
+            # No ORDER BY in a part (User's default one): SQLite refuses it in a UNION.
+            .order_by()
             for n, key in enumerate(keys)
         ]
-        found = set(parts[0].union(*parts[1:]).values_list("slot", flat=True))
+        found = set(parts[0].union(*parts[1:]).order_by().values_list("slot", flat=True))
         for n, key in enumerate(keys):
             self._others[key] = n in found
 
