@@ -8,8 +8,8 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -295,17 +295,27 @@ def change_notice_get_for(user, *, pk: int) -> ChangeNotice:
 # --- When a public page's content last changed ----------------------------------------------
 
 
-def _newest_change(histories: list[QuerySet]) -> datetime.datetime | None:
-    """The newest `history_date` among several history querysets, in one query.
+# Stands in for "no history" inside GREATEST: PostgreSQL's skips NULLs, SQLite's MAX() returns
+# NULL if any argument is, which hid the date of every page with one source without rows.
+_NO_CHANGE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
-    PostgreSQL's GREATEST skips NULLs, so a source with no rows does not hide the others.
-    """
-    newest = [Subquery(h.order_by("-history_date").values("history_date")[:1]) for h in histories]
+
+def _newest_change(histories: list[QuerySet]) -> datetime.datetime | None:
+    """The newest `history_date` among several history querysets, in one query."""
+    newest = [
+        Coalesce(
+            Subquery(h.order_by("-history_date").values("history_date")[:1]),
+            Value(_NO_CHANGE),
+            output_field=DateTimeField(),
+        )
+        for h in histories
+    ]
     expression = Greatest(*newest) if len(newest) > 1 else newest[0]
     # One row to hang the expression on: the first source's model table holds at least the
     # row being shown (or nothing, and the page shows no date).
     anchor = histories[0].model._default_manager.order_by().annotate(newest=expression)
-    return anchor.values_list("newest", flat=True).first()
+    changed = anchor.values_list("newest", flat=True).first()
+    return None if changed is None or changed <= _NO_CHANGE else changed
 
 
 def platform_sector_last_changed(ps: PlatformSector) -> datetime.datetime | None:
