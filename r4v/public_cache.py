@@ -11,15 +11,19 @@ files in var/ on the embedded default) until the next write.
 - With Redis, public reads do not ask the database for it: the version they read is a number
   in Redis (microseconds since 1970 at the last change, bumped atomically and never lowered)
   that `content_changed` raises in the writer's transaction and again once it commits, so a
-  cache hit costs two Redis reads and no query. The file cache of the embedded default has no
-  atomic operation shared by processes, so there public reads read the row (one query).
+  cache hit costs one Redis round trip (the number and the page) and no query. The file cache
+  of the embedded default has no atomic operation shared by processes, so there public reads
+  read the row (one query).
 - Only requests that cannot be personal are served or stored: GET, no session cookie, no
   messages cookie, no `Authorization` header, a view named in `PUBLIC_VIEWS`. A logged-in
   user always carries a session cookie, so is never served a cached page.
 - A response is stored only if it is a 200 that set no cookie, used no CSRF token (a cached
   page would carry another visitor's token), touched no session and is not marked private.
-- A page's CSP nonce is not frozen into the cache: it is stored as a placeholder and every
-  response served from the cache gets a fresh nonce, which the CSP middleware then sends.
+- A page's CSP nonce is not frozen into the cache: it is stored as a placeholder, in the page
+  and in its CSP header, and every response served from the cache gets a fresh one.
+- Hits and 304s are answered before the session, language, CSRF, authentication and CSP
+  middleware (`PublicCacheMiddleware`); which views are public reads is decided inside, where
+  the view is known (`PublicViewMiddleware`).
 - A request with `Cache-Control: no-cache` is rendered afresh and not stored.
 - Public responses carry an ETag and Last-Modified from the version (304 when unchanged) and
   `Cache-Control: private, no-cache`: browsers revalidate, shared proxies store nothing.
@@ -170,7 +174,9 @@ def _cached_version_raise(cache: RedisCache) -> None:
         client.eval(_RAISE_SCRIPT, 1, key, time.time_ns() // 1000)
     except RedisError:
         # A write is never refused for the cache's sake. While Redis is unreachable no page
-        # is served from it either; a restarted Redis starts afresh (content_version).
+        # is served from it either, and a restarted Redis starts afresh (content_version); a
+        # Redis that was only out of reach keeps its older pages until the next write or
+        # until they expire (TIMEOUT).
         logger.warning("The public cache's version could not be raised", exc_info=True)
 
 
@@ -403,7 +409,6 @@ class PublicViewMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.cache = caches[CACHE_ALIAS]
 
     def __call__(self, request):
         response = self.get_response(request)
