@@ -6,12 +6,15 @@ tests assert those counts.
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 
-from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from . import policy
 from .models import (
@@ -23,6 +26,7 @@ from .models import (
     Platform,
     PlatformSector,
     Sector,
+    bilingual,
 )
 from .policy import Action
 
@@ -32,7 +36,9 @@ def platform_list() -> QuerySet[Platform]:
 
 
 def platform_get(*, code: str) -> Platform:
-    platform = platform_list().filter(code=code).first()
+    """One platform, alone: its page asks for its countries and co-leads itself (a query each
+    costs less than the prefetch machinery for one row)."""
+    platform = Platform.objects.filter(code=code).first()
     if platform is None:
         raise Http404
     return platform
@@ -89,18 +95,6 @@ def with_term_status(designations):
     return designations
 
 
-def sector_page_co_coordinators(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
-    """The co-coordinators a sector page lists: in force or about to start, with `.term_status`.
-
-    Reads what `platform_sector_public(upcoming=True)` prefetched; no query.
-    """
-    return with_term_status(
-        designation
-        for co_lead in ps.current_co_leads
-        for designation in co_lead.co_coordinators.all()
-    )
-
-
 def regional_co_coordinators_for(ps: PlatformSector) -> list[CoCoordinatorDesignation]:
     """The current co-coordinators of the same sector on the Regional Platform: whom a visitor
     of a national or sub-regional sector with nobody designated can reach instead. One query."""
@@ -130,11 +124,83 @@ def _active_with_co_leads(co_leads: QuerySet) -> QuerySet[PlatformSector]:
     )
 
 
-def platform_sector_cards() -> QuerySet[PlatformSector]:
-    """Active sectors as the home and platform pages list them: each with its current co-leads'
-    organizations, and nothing they do not show (two queries and some 250 rows fewer on a
-    national platform's page than `platform_sector_public`)."""
-    return _active_with_co_leads(CoLeadDesignation.objects.current().select_related("organization"))
+@dataclasses.dataclass(slots=True)
+class SectorCard:
+    """An active sector as the home and platform pages show it: its catalogue code, its page,
+    its name in the reader's language, its kind, its current co-leads' organizations and its
+    active sub-sectors on the same platform (`children`)."""
+
+    code: str
+    url: str
+    name: str
+    kind: str
+    co_leads: list[Organization]
+    children: list["SectorCard"] = dataclasses.field(default_factory=list)
+
+
+def sector_cards(**filters) -> list[SectorCard]:
+    """The active sectors matching `filters` (on `PlatformSector`) as cards, sub-sectors nested
+    under their parent. A sub-sector whose parent is not active on that platform stays at the
+    top level, so nothing active disappears from the page.
+
+    Two queries of `.values()` rows: built from model instances with a prefetch, the cards
+    cost a public platform page more than its layout and its other reads together.
+    """
+    rows = list(
+        PlatformSector.objects.filter(is_active=True, **filters).values(
+            "id",
+            "platform_id",
+            "sector_id",
+            "sector__parent_id",
+            "sector__kind",
+            "sector__name_en",
+            "sector__name_es",
+            "platform__code",
+            "sector__code",
+        )
+    )
+    co_leads = defaultdict(list)
+    for lead in (
+        CoLeadDesignation.objects.current()
+        .filter(platform_sector_id__in=[row["id"] for row in rows])
+        .order_by("organization__name")
+        .values(
+            "platform_sector_id",
+            "organization_id",
+            "organization__name",
+            "organization__name_es",
+            "organization__acronym",
+            "organization__acronym_es",
+        )
+    ):
+        co_leads[lead["platform_sector_id"]].append(
+            Organization(
+                id=lead["organization_id"],
+                name=lead["organization__name"],
+                name_es=lead["organization__name_es"],
+                acronym=lead["organization__acronym"],
+                acronym_es=lead["organization__acronym_es"],
+            )
+        )
+    cards = {
+        (row["platform_id"], row["sector_id"]): SectorCard(
+            code=row["sector__code"],
+            url=reverse(
+                "sectors:sector-page",
+                kwargs={"platform": row["platform__code"], "sector": row["sector__code"]},
+            ),
+            name=bilingual(row["sector__name_en"], row["sector__name_es"]),
+            kind=row["sector__kind"],
+            co_leads=co_leads[row["id"]],
+        )
+        for row in rows
+    }
+    top = []
+    for row in rows:
+        card = cards[(row["platform_id"], row["sector_id"])]
+        parent = cards.get((row["platform_id"], row["sector__parent_id"]))
+        (parent.children if parent is not None else top).append(card)
+    return top
 
 
 def platform_sector_public(*, upcoming: bool = False) -> QuerySet[PlatformSector]:
@@ -178,13 +244,48 @@ def attach_sub_sectors(platform_sectors: list[PlatformSector]) -> list[PlatformS
 
 
 def platform_sector_get_public(*, platform_code: str, sector_code: str) -> PlatformSector:
+    """An active sector with what its public page shows, one query each: for one row, a plain
+    query costs less than the prefetch machinery.
+
+    Sets `.current_co_leads` (with their organizations), `.page_co_coordinators` (in force or
+    about to start, co-lead by co-lead, each with `.co_lead` and `.term_status`),
+    `.current_partners` and `.active_sub_sectors`. The orders are explicit: the models' default
+    ones sort by the platform sector, a join for nothing when there is one.
+    """
     ps = (
-        platform_sector_public(upcoming=True)
-        .filter(platform__code=platform_code, sector__code=sector_code)
+        PlatformSector.objects.filter(
+            is_active=True, platform__code=platform_code, sector__code=sector_code
+        )
+        .select_related("platform", "sector", "sector__parent")
         .first()
     )
     if ps is None:
         raise Http404
+    ps.current_co_leads = list(
+        CoLeadDesignation.objects.current()
+        .filter(platform_sector=ps)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    co_leads = {co_lead.pk: co_lead for co_lead in ps.current_co_leads}
+    by_co_lead = defaultdict(list)
+    for designation in (
+        CoCoordinatorDesignation.objects.not_ended()
+        .filter(co_lead_id__in=co_leads)
+        .select_related("person")
+        .order_by("person__full_name")
+    ):
+        designation.co_lead = co_leads[designation.co_lead_id]
+        by_co_lead[designation.co_lead_id].append(designation)
+    ps.page_co_coordinators = with_term_status(
+        designation for pk in co_leads for designation in by_co_lead[pk]
+    )
+    ps.current_partners = list(
+        PartnerMembership.objects.current()
+        .filter(platform_sector=ps)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
     return attach_sub_sectors([ps])[0]
 
 
@@ -295,56 +396,60 @@ def change_notice_get_for(user, *, pk: int) -> ChangeNotice:
 # --- When a public page's content last changed ----------------------------------------------
 
 
-# Stands in for "no history" inside GREATEST: PostgreSQL's skips NULLs, SQLite's MAX() returns
-# NULL if any argument is, which hid the date of every page with one source without rows.
-_NO_CHANGE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+def _newest_change(sources: list[tuple[type, str, list]]) -> datetime.datetime | None:
+    """The newest `history_date` among several histories, in one query.
 
-
-def _newest_change(histories: list[QuerySet]) -> datetime.datetime | None:
-    """The newest `history_date` among several history querysets, in one query."""
-    newest = [
-        Coalesce(
-            Subquery(h.order_by("-history_date").values("history_date")[:1]),
-            Value(_NO_CHANGE),
-            output_field=DateTimeField(),
+    Each source is (a model with history, a condition on its history table, its params). The
+    statement is written out rather than built from querysets: compiling the history
+    subqueries took a public page longer than running them. MAX over a UNION ALL reads the
+    same on PostgreSQL and SQLite, and a source without rows adds nothing.
+    """
+    parts, params = [], []
+    for model, condition, values in sources:
+        parts.append(
+            f"SELECT MAX(history_date) AS changed FROM {_history_table(model)} WHERE {condition}"
         )
-        for h in histories
-    ]
-    expression = Greatest(*newest) if len(newest) > 1 else newest[0]
-    # One row to hang the expression on: the first source's model table holds at least the
-    # row being shown (or nothing, and the page shows no date).
-    anchor = histories[0].model._default_manager.order_by().annotate(newest=expression)
-    changed = anchor.values_list("newest", flat=True).first()
-    return None if changed is None or changed <= _NO_CHANGE else changed
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(changed) FROM ({' UNION ALL '.join(parts)}) AS changes", params)
+        (changed,) = cursor.fetchone()
+    if isinstance(changed, str):
+        # SQLite hands a raw aggregate back as text, in UTC (USE_TZ).
+        changed = parse_datetime(changed).replace(tzinfo=datetime.UTC)
+    return changed
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+@functools.cache
+def _history_table(model) -> str:
+    # Once per model: simple-history's `Model.history` builds a manager class at each access.
+    return _table(model.history.model)
 
 
 def platform_sector_last_changed(ps: PlatformSector) -> datetime.datetime | None:
     """The sector page's content: its set-up, catalogue entry, designations and partners."""
+    co_leads = f"SELECT id FROM {_table(CoLeadDesignation)} WHERE platform_sector_id = %s"
     return _newest_change(
         [
-            PlatformSector.history.filter(id=ps.pk),
-            Sector.history.filter(id=ps.sector_id),
-            CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
-            CoCoordinatorDesignation.history.filter(
-                co_lead_id__in=CoLeadDesignation.objects.filter(platform_sector_id=ps.pk).values(
-                    "pk"
-                )
-            ),
-            PartnerMembership.history.filter(platform_sector_id=ps.pk),
+            (PlatformSector, "id = %s", [ps.pk]),
+            (Sector, "id = %s", [ps.sector_id]),
+            (CoLeadDesignation, "platform_sector_id = %s", [ps.pk]),
+            (CoCoordinatorDesignation, f"co_lead_id IN ({co_leads})", [ps.pk]),
+            (PartnerMembership, "platform_sector_id = %s", [ps.pk]),
         ]
     )
 
 
 def platform_last_changed(platform: Platform) -> datetime.datetime | None:
+    sectors = f"SELECT id FROM {_table(PlatformSector)} WHERE platform_id = %s"
     return _newest_change(
         [
-            Platform.history.filter(id=platform.pk),
-            PlatformSector.history.filter(platform_id=platform.pk),
-            CoLeadDesignation.history.filter(
-                platform_sector_id__in=PlatformSector.objects.filter(
-                    platform_id=platform.pk
-                ).values("pk")
-            ),
+            (Platform, "id = %s", [platform.pk]),
+            (PlatformSector, "platform_id = %s", [platform.pk]),
+            (CoLeadDesignation, f"platform_sector_id IN ({sectors})", [platform.pk]),
         ]
     )
 
@@ -352,15 +457,16 @@ def platform_last_changed(platform: Platform) -> datetime.datetime | None:
 def organization_last_changed(organization: Organization) -> datetime.datetime | None:
     return _newest_change(
         [
-            Organization.history.filter(id=organization.pk),
-            CoLeadDesignation.history.filter(organization_id=organization.pk),
-            PartnerMembership.history.filter(organization_id=organization.pk),
+            (Organization, "id = %s", [organization.pk]),
+            (CoLeadDesignation, "organization_id = %s", [organization.pk]),
+            (PartnerMembership, "organization_id = %s", [organization.pk]),
         ]
     )
 
 
 def catalogue_last_changed() -> datetime.datetime | None:
     """The platform list and the sector catalogue: platforms, sectors and where they are active."""
+    everything = "1 = 1"
     return _newest_change(
-        [Platform.history.all(), Sector.history.all(), PlatformSector.history.all()]
+        [(Platform, everything, []), (Sector, everything, []), (PlatformSector, everything, [])]
     )

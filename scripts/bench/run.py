@@ -57,6 +57,7 @@ ENDPOINTS: dict[str, tuple] = {
     "hand-written platform-sectors": ("/bench/hand/platform-sectors/?limit=50", None),
     "hand-written platforms": ("/bench/hand/platforms/", None),
     "bare template platform page": ("/bench/template/platform/colombia/", None),
+    "bare template sector page": ("/bench/template/sector/peru/health/", None),
     # The API lists as rendered (fresh), against the hand-written rows.
     PLATFORM_SECTORS_API: (
         "/api/v1/platform-sectors/?limit=50",
@@ -79,7 +80,8 @@ ENDPOINTS: dict[str, tuple] = {
         "plain Django constant",
         {"If-None-Match": "{etag}"},
     ),
-    # Public pages: rendered (fresh) against a bare template of the same rows, and cached.
+    # Public pages: rendered (fresh) against a bare template of the same rows read the plain
+    # ORM way (scripts/bench/views.py), and cached.
     "page platform Colombia fresh": (
         "/en/platforms/colombia/",
         "bare template platform page",
@@ -87,7 +89,7 @@ ENDPOINTS: dict[str, tuple] = {
     ),
     "page sector Peru Health fresh": (
         "/en/platforms/peru/sectors/health/",
-        "bare template platform page",
+        "bare template sector page",
         FRESH,
     ),
     "page home cached": ("/en/", "plain Django constant"),

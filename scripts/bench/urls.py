@@ -10,5 +10,6 @@ urlpatterns = [
     path("bench/hand/platform-sectors/", views.hand_platform_sectors),
     path("bench/hand/platforms/", views.hand_platforms),
     path("bench/template/platform/<slug:code>/", views.template_platform),
+    path("bench/template/sector/<slug:platform>/<slug:sector>/", views.template_sector),
     *product,
 ]

@@ -6,14 +6,16 @@
   and `JsonResponse`: the limit for a list endpoint, since it does the same queries with no
   serializer at all. (English only, and no next-selection date: the API's work on those is
   its own.)
-- `template_platform`: a bare Django template of the rows a public platform page shows.
+- `template_platform`, `template_sector`: a bare Django template of the rows a public platform
+  or sector page shows, read with the ORM as a Django view would: the floor of a page.
 """
 
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -237,10 +239,66 @@ def hand_platforms(request):
 
 
 def template_platform(request, code):
-    platform = Platform.objects.get(code=code)
+    """The rows the public platform page shows (its name, kind and description, countries,
+    co-leads, active sectors with their co-leads and sub-sectors), read the way a Django view
+    would read them and shown by a bare template: no layout, no translation, no date of change."""
+    platform = get_object_or_404(
+        Platform.objects.prefetch_related("countries", "co_leads"), code=code
+    )
     sectors = list(
         PlatformSector.objects.filter(platform=platform, is_active=True)
-        .select_related("sector")
+        .select_related("platform", "sector")
         .order_by("sector__position")
+        .prefetch_related(
+            Prefetch(
+                "co_leads",
+                queryset=CoLeadDesignation.objects.current().select_related("organization"),
+                to_attr="current_co_leads",
+            )
+        )
     )
-    return render(request, "bench_platform.html", {"platform": platform, "sectors": sectors})
+    by_sector = {ps.sector_id: ps for ps in sectors}
+    top = []
+    for ps in sectors:
+        ps.children = []
+    for ps in sectors:
+        parent = by_sector.get(ps.sector.parent_id)
+        (parent.children if parent else top).append(ps)
+    return render(request, "bench_platform.html", {"platform": platform, "sectors": top})
+
+
+def template_sector(request, platform, sector):
+    """The rows the public sector page shows (the sector and its platform, current co-leads,
+    their co-coordinators with contacts, partners, sub-sectors), read and shown the same way."""
+    ps = get_object_or_404(
+        PlatformSector.objects.select_related(
+            "platform", "sector", "sector__parent"
+        ).prefetch_related(
+            Prefetch(
+                "co_leads",
+                queryset=CoLeadDesignation.objects.current()
+                .select_related("organization")
+                .prefetch_related(
+                    Prefetch(
+                        "co_coordinators",
+                        queryset=CoCoordinatorDesignation.objects.current().select_related(
+                            "person"
+                        ),
+                    )
+                ),
+                to_attr="current_co_leads",
+            ),
+            Prefetch(
+                "partners",
+                queryset=PartnerMembership.objects.current().select_related("organization"),
+                to_attr="current_partners",
+            ),
+        ),
+        platform__code=platform,
+        sector__code=sector,
+        is_active=True,
+    )
+    sub_sectors = PlatformSector.objects.filter(
+        platform_id=ps.platform_id, sector__parent_id=ps.sector_id, is_active=True
+    ).select_related("platform", "sector")
+    return render(request, "bench_sector.html", {"ps": ps, "sub_sectors": sub_sectors})

@@ -22,10 +22,19 @@ from .roles import (
     PlatformUserObjectPermission,
     RoleAssignment,
 )
-from .structure import BilingualName, Country, Organization, Platform, PlatformSector, Sector
+from .structure import (
+    BilingualName,
+    Country,
+    Organization,
+    Platform,
+    PlatformSector,
+    Sector,
+    bilingual,
+)
 
 __all__ = [
     "BilingualName",
+    "bilingual",
     "ChangeNotice",
     "CoCoordinatorDesignation",
     "CoLeadDesignation",

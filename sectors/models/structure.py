@@ -14,6 +14,11 @@ from simple_history.models import HistoricalRecords
 from ..languages import Shown, shown, versions_of
 
 
+def bilingual(name_en: str, name_es: str) -> str:
+    """A catalogue name in the active language: catalogue names exist in both."""
+    return name_es if translation.get_language() == "es" else name_en
+
+
 class BilingualName(models.Model):
     """Catalogue names kept in both UI languages; `name` follows the active language."""
 
@@ -25,7 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_es if translation.get_language() == "es" else self.name_en
+        return bilingual(self.name_en, self.name_es)
 
 
 class Country(BilingualName):

@@ -50,26 +50,6 @@ def _group_platforms(platforms) -> list[dict]:
     ]
 
 
-def _nest_sub_sectors(platform_sectors) -> list[PlatformSector]:
-    """Top-level sectors of one list, each with `.children`: its sub-sectors from the same list.
-
-    A sub-sector whose parent is not active on that platform stays at the top level, so
-    nothing active disappears from the page. No query: works on what is already loaded.
-    """
-    platform_sectors = list(platform_sectors)
-    by_key = {(ps.platform_id, ps.sector_id): ps for ps in platform_sectors}
-    top = []
-    for ps in platform_sectors:
-        ps.children = []
-    for ps in platform_sectors:
-        parent = by_key.get((ps.platform_id, ps.sector.parent_id))
-        if parent is not None:
-            parent.children.append(ps)
-        else:
-            top.append(ps)
-    return top
-
-
 def _utc_offset(time_zone: str, now: datetime.datetime) -> str:
     """The UTC offset now, as "UTC−05:00"; empty if the zone name is unknown."""
     try:
@@ -90,12 +70,6 @@ def _with_utc_offsets(countries) -> list[Country]:
     return countries
 
 
-def _regional_sectors() -> list[PlatformSector]:
-    return _nest_sub_sectors(
-        selectors.platform_sector_cards().filter(platform__kind=Platform.Kind.REGIONAL)
-    )
-
-
 def _by_platform_then_sector(designation) -> tuple:
     ps = designation.platform_sector
     return (_platform_sort_key(ps.platform), ps.sector.position, ps.sector.name_en)
@@ -108,7 +82,7 @@ def home(request):
         "home.html",
         {
             "platform_groups": _group_platforms(selectors.platform_list()),
-            "regional_sectors": _regional_sectors(),
+            "regional_sectors": selectors.sector_cards(platform__kind=Platform.Kind.REGIONAL),
         },
     )
 
@@ -128,15 +102,16 @@ def platform_list(request):
 @require_safe
 def platform_detail(request, code: str):
     platform = selectors.platform_get(code=code)
-    sectors = _nest_sub_sectors(selectors.platform_sector_cards().filter(platform=platform))
+    cards = selectors.sector_cards(platform=platform)
     return render(
         request,
         "sectors/public/platform_detail.html",
         {
             "platform": platform,
             "countries": _with_utc_offsets(platform.countries.all()),
-            "top_sectors": [ps for ps in sectors if ps.sector.kind != Sector.Kind.WORKING_GROUP],
-            "working_groups": [ps for ps in sectors if ps.sector.kind == Sector.Kind.WORKING_GROUP],
+            "co_leads": platform.co_leads.all(),
+            "top_sectors": [card for card in cards if card.kind != Sector.Kind.WORKING_GROUP],
+            "working_groups": [card for card in cards if card.kind == Sector.Kind.WORKING_GROUP],
             "can_manage": policy.can(request.user, Action.MANAGE_SECTOR, platform),
             "last_changed": selectors.platform_last_changed(platform),
         },
@@ -178,7 +153,7 @@ def sector_page(request, platform: str, sector: str):
             .select_related("platform", "sector")
             .first()
         )
-    co_coordinators = selectors.sector_page_co_coordinators(ps)
+    co_coordinators = ps.page_co_coordinators
     # A visitor can always reach someone: with no co-lead or co-coordinator in force, the page
     # names the platform's own coordination contacts and the regional sector's co-coordinators.
     nobody_designated = not ps.current_co_leads or not any(
