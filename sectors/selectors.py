@@ -10,7 +10,7 @@ import functools
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from .models import (
     PlatformSector,
     Sector,
     bilingual,
+    in_force_q,
 )
 from .policy import Action
 
@@ -38,10 +39,11 @@ def platform_list() -> QuerySet[Platform]:
 def platform_get(*, code: str) -> Platform:
     """One platform, alone: its page asks for its countries and co-leads itself (a query each
     costs less than the prefetch machinery for one row)."""
-    platform = Platform.objects.filter(code=code).first()
-    if platform is None:
-        raise Http404
-    return platform
+    # `get`, not `first`: no ORDER BY (the model's is a CASE) for a unique code.
+    try:
+        return Platform.objects.get(code=code)
+    except Platform.DoesNotExist:
+        raise Http404 from None
 
 
 def sector_catalogue() -> QuerySet[Sector]:
@@ -134,7 +136,8 @@ class SectorCard:
     url: str
     name: str
     kind: str
-    co_leads: list[Organization]
+    parent_key: tuple[int, int | None]
+    co_leads: list[Organization] = dataclasses.field(default_factory=list)
     children: list["SectorCard"] = dataclasses.field(default_factory=list)
 
 
@@ -143,12 +146,15 @@ def sector_cards(**filters) -> list[SectorCard]:
     under their parent. A sub-sector whose parent is not active on that platform stays at the
     top level, so nothing active disappears from the page.
 
-    Two queries of `.values()` rows: built from model instances with a prefetch, the cards
-    cost a public platform page more than its layout and its other reads together.
+    One query of `.values()` rows: built from model instances with a prefetch, the cards cost
+    a public platform page more than its layout and its other reads together.
     """
-    rows = list(
-        PlatformSector.objects.filter(is_active=True, **filters).values(
-            "id",
+    # One row per sector and current co-lead (or one with none): the co-leads come joined.
+    rows = (
+        PlatformSector.objects.filter(is_active=True, **filters)
+        .annotate(lead=FilteredRelation("co_leads", condition=in_force_q(prefix="co_leads__")))
+        .order_by(*PlatformSector._meta.ordering, "lead__organization__name")
+        .values(
             "platform_id",
             "sector_id",
             "sector__parent_id",
@@ -157,48 +163,41 @@ def sector_cards(**filters) -> list[SectorCard]:
             "sector__name_es",
             "platform__code",
             "sector__code",
+            "lead__organization_id",
+            "lead__organization__name",
+            "lead__organization__name_es",
+            "lead__organization__acronym",
+            "lead__organization__acronym_es",
         )
     )
-    co_leads = defaultdict(list)
-    for lead in (
-        CoLeadDesignation.objects.current()
-        .filter(platform_sector_id__in=[row["id"] for row in rows])
-        .order_by("organization__name")
-        .values(
-            "platform_sector_id",
-            "organization_id",
-            "organization__name",
-            "organization__name_es",
-            "organization__acronym",
-            "organization__acronym_es",
-        )
-    ):
-        co_leads[lead["platform_sector_id"]].append(
-            Organization(
-                id=lead["organization_id"],
-                name=lead["organization__name"],
-                name_es=lead["organization__name_es"],
-                acronym=lead["organization__acronym"],
-                acronym_es=lead["organization__acronym_es"],
-            )
-        )
-    cards = {
-        (row["platform_id"], row["sector_id"]): SectorCard(
-            code=row["sector__code"],
-            url=reverse(
-                "sectors:sector-page",
-                kwargs={"platform": row["platform__code"], "sector": row["sector__code"]},
-            ),
-            name=bilingual(row["sector__name_en"], row["sector__name_es"]),
-            kind=row["sector__kind"],
-            co_leads=co_leads[row["id"]],
-        )
-        for row in rows
-    }
-    top = []
+    cards = {}
     for row in rows:
-        card = cards[(row["platform_id"], row["sector_id"])]
-        parent = cards.get((row["platform_id"], row["sector__parent_id"]))
+        key = (row["platform_id"], row["sector_id"])
+        card = cards.get(key)
+        if card is None:
+            card = cards[key] = SectorCard(
+                code=row["sector__code"],
+                url=reverse(
+                    "sectors:sector-page",
+                    kwargs={"platform": row["platform__code"], "sector": row["sector__code"]},
+                ),
+                name=bilingual(row["sector__name_en"], row["sector__name_es"]),
+                kind=row["sector__kind"],
+                parent_key=(row["platform_id"], row["sector__parent_id"]),
+            )
+        if row["lead__organization_id"] is not None:
+            card.co_leads.append(
+                Organization(
+                    id=row["lead__organization_id"],
+                    name=row["lead__organization__name"],
+                    name_es=row["lead__organization__name_es"],
+                    acronym=row["lead__organization__acronym"],
+                    acronym_es=row["lead__organization__acronym_es"],
+                )
+            )
+    top = []
+    for card in cards.values():
+        parent = cards.get(card.parent_key)
         (parent.children if parent is not None else top).append(card)
     return top
 

@@ -13,7 +13,8 @@
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
+from django.db.models.functions import Greatest
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from rest_framework.permissions import AllowAny
@@ -26,6 +27,7 @@ from sectors.models import (
     PartnerMembership,
     Platform,
     PlatformSector,
+    Sector,
 )
 
 
@@ -238,10 +240,19 @@ def hand_platforms(request):
     return JsonResponse({"count": len(rows), "next": None, "previous": None, "results": results})
 
 
+def _orm_newest(*histories):
+    """The newest `history_date` of several histories, in one query built with the ORM: the
+    plain way to the date of change a public page shows."""
+    newest = [Subquery(h.order_by("-history_date").values("history_date")[:1]) for h in histories]
+    anchor = histories[0].model._default_manager.order_by().annotate(newest=Greatest(*newest))
+    return anchor.values_list("newest", flat=True).first()
+
+
 def template_platform(request, code):
     """The rows the public platform page shows (its name, kind and description, countries,
-    co-leads, active sectors with their co-leads and sub-sectors), read the way a Django view
-    would read them and shown by a bare template: no layout, no translation, no date of change."""
+    co-leads, active sectors with their co-leads and sub-sectors, the date of its last change),
+    read the way a Django view would read them and shown by a bare template: no layout, no
+    translation."""
     platform = get_object_or_404(
         Platform.objects.prefetch_related("countries", "co_leads"), code=code
     )
@@ -264,12 +275,22 @@ def template_platform(request, code):
     for ps in sectors:
         parent = by_sector.get(ps.sector.parent_id)
         (parent.children if parent else top).append(ps)
-    return render(request, "bench_platform.html", {"platform": platform, "sectors": top})
+    last_changed = _orm_newest(
+        Platform.history.filter(id=platform.pk),
+        PlatformSector.history.filter(platform_id=platform.pk),
+        CoLeadDesignation.history.filter(platform_sector__platform_id=platform.pk),
+    )
+    return render(
+        request,
+        "bench_platform.html",
+        {"platform": platform, "sectors": top, "last_changed": last_changed},
+    )
 
 
 def template_sector(request, platform, sector):
     """The rows the public sector page shows (the sector and its platform, current co-leads,
-    their co-coordinators with contacts, partners, sub-sectors), read and shown the same way."""
+    their co-coordinators with contacts, partners, sub-sectors, the date of its last change),
+    read and shown the same way."""
     ps = get_object_or_404(
         PlatformSector.objects.select_related(
             "platform", "sector", "sector__parent"
@@ -301,4 +322,15 @@ def template_sector(request, platform, sector):
     sub_sectors = PlatformSector.objects.filter(
         platform_id=ps.platform_id, sector__parent_id=ps.sector_id, is_active=True
     ).select_related("platform", "sector")
-    return render(request, "bench_sector.html", {"ps": ps, "sub_sectors": sub_sectors})
+    last_changed = _orm_newest(
+        PlatformSector.history.filter(id=ps.pk),
+        Sector.history.filter(id=ps.sector_id),
+        CoLeadDesignation.history.filter(platform_sector_id=ps.pk),
+        CoCoordinatorDesignation.history.filter(co_lead__platform_sector_id=ps.pk),
+        PartnerMembership.history.filter(platform_sector_id=ps.pk),
+    )
+    return render(
+        request,
+        "bench_sector.html",
+        {"ps": ps, "sub_sectors": sub_sectors, "last_changed": last_changed},
+    )

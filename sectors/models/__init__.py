@@ -15,6 +15,7 @@ from .designations import (
     PartnerMembership,
     PartnerQuerySet,
     Term,
+    in_force_q,
 )
 from .roles import (
     OrganizationUserObjectPermission,
@@ -51,4 +52,5 @@ __all__ = [
     "RoleAssignment",
     "Sector",
     "Term",
+    "in_force_q",
 ]

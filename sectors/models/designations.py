@@ -14,11 +14,19 @@ from simple_history.models import HistoricalRecords
 from .structure import Organization, PlatformSector
 
 
+def in_force_q(on: datetime.date | None = None, *, prefix: str = "") -> Q:
+    """Designations in force on `on` (today by default): started and not yet ended. `prefix`
+    names the relation from another model (`"co_leads__"`), for a join that keeps only them."""
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})) & Q(
+        **{f"{prefix}term_start__lte": on}
+    )
+
+
 class DesignationQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Designations in force on `on` (today by default): started and not yet ended."""
-        on = on or timezone.localdate()
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), term_start__lte=on)
+        return self.filter(in_force_q(on))
 
     def open(self):
         """Not ended, including those whose term has not started yet."""

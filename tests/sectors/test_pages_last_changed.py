@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from sectors import selectors
 from sectors.models import PartnerMembership
 
 from ..factories import CoCoordinatorFactory
@@ -83,3 +84,25 @@ def test_every_public_page_defines_a_meta_description(name, world):
     # then: base.html renders the block into <meta name="description"> (see the report)
     assert "meta_description" in blocks
     assert len(blocks["meta_description"].nodelist) > 0
+
+
+def test_the_date_of_change_is_the_newest_history_row_of_any_source(world):
+    # given: every history of the sector page a year old, and one partner's row newer
+    a_year_ago = timezone.now() - datetime.timedelta(days=365)
+    for model in (
+        type(world.regional_health),
+        type(world.regional_health.sector),
+        type(world.unhcr_health),
+        type(world.unhcr_coordinator),
+        PartnerMembership,
+    ):
+        model.history.all().update(history_date=a_year_ago)
+    newest = timezone.now() - datetime.timedelta(days=3, microseconds=250)
+    partner = PartnerMembership.history.filter(platform_sector_id=world.regional_health.pk)
+    partner.filter(pk__in=partner.values("pk")[:1]).update(history_date=newest)
+    # when
+    changed = selectors.platform_sector_last_changed(world.regional_health)
+    # then: the same instant, time-zone aware, on PostgreSQL and on SQLite (which hands
+    # the raw aggregate back as text)
+    assert changed == newest
+    assert changed.tzinfo is not None

@@ -278,6 +278,36 @@ def test_platform_detail_shows_countries_with_time_zone_co_leads_and_active_sect
     assert html.count(world.regional_child_protection.get_absolute_url()) == 1
 
 
+def test_a_sector_card_names_only_its_co_leads_in_force_in_name_order(client, world):
+    # given: on regional health, besides its co-leads in force, one whose term ended
+    # yesterday and one whose term starts next month
+    today = timezone.localdate()
+    ended = CoLeadFactory(
+        platform_sector=world.regional_health,
+        organization=OrganizationFactory(name="Ended Aid", acronym="ENDED"),
+        term_start=today - datetime.timedelta(days=400),
+        ended_on=today - datetime.timedelta(days=1),
+    )
+    upcoming = CoLeadFactory(
+        platform_sector=world.regional_health,
+        organization=OrganizationFactory(name="Upcoming Aid", acronym="UPCOMING"),
+        term_start=today + datetime.timedelta(days=30),
+    )
+    in_force = [
+        str(co_lead.organization)
+        for co_lead in world.regional_health.co_leads.current().order_by("organization__name")
+    ]
+    # when
+    html = client.get(world.regional.get_absolute_url()).text
+    card = html[html.index('id="card-health"') :]
+    card = card[: card.index("</p>")]
+    # then: the card's line of co-leads, as the page shows it
+    assert ended.organization.acronym not in card
+    assert upcoming.organization.acronym not in card
+    assert len(in_force) >= 1
+    assert ", ".join(in_force) in card
+
+
 def test_sector_list_shows_each_entry_with_the_platforms_where_it_is_active(client, world):
     # given
     SectorFactory(code="cash", kind=Sector.Kind.WORKING_GROUP, name_en="Cash (CVA)", position=20)
@@ -513,11 +543,12 @@ def test_the_sector_page_stays_within_its_query_budget(
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        # the platform, its countries and co-lead agencies, its sectors, their co-leads with
-        # their organizations, and the "last changed" date; no co-coordinator, no partner
-        ("platform", 6),
-        # the platforms with their countries and co-leads, the regional sectors, their co-leads
-        ("home", 5),
+        # the platform, its countries and co-lead agencies, its sectors with their co-leads'
+        # organizations joined, and the "last changed" date; no co-coordinator, no partner
+        ("platform", 5),
+        # the platforms with their countries and co-leads, the regional sectors with their
+        # co-leads' organizations
+        ("home", 4),
     ],
 )
 def test_the_platform_and_home_pages_load_only_what_they_show(client, world, page, expected):
@@ -525,5 +556,5 @@ def test_the_platform_and_home_pages_load_only_what_they_show(client, world, pag
     _grow(world, size=2, tag="a")
     url = world.regional.get_absolute_url() if page == "platform" else reverse("home")
     client.get(url)
-    # when / then: co-leads' organizations only (selectors.platform_sector_cards)
+    # when / then: co-leads' organizations only (selectors.sector_cards)
     assert _count(client, url) == expected + VERSION
