@@ -12,9 +12,10 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from r4v.reversing import url_pattern
 
 from . import policy
 from .models import (
@@ -170,6 +171,7 @@ def sector_cards(**filters) -> list[SectorCard]:
             "lead__organization__acronym_es",
         )
     )
+    url = url_pattern("sectors:sector-page", "platform", "sector")
     cards = {}
     for row in rows:
         key = (row["platform_id"], row["sector_id"])
@@ -177,10 +179,7 @@ def sector_cards(**filters) -> list[SectorCard]:
         if card is None:
             card = cards[key] = SectorCard(
                 code=row["sector__code"],
-                url=reverse(
-                    "sectors:sector-page",
-                    kwargs={"platform": row["platform__code"], "sector": row["sector__code"]},
-                ),
+                url=url(platform=row["platform__code"], sector=row["sector__code"]),
                 name=bilingual(row["sector__name_en"], row["sector__name_es"]),
                 kind=row["sector__kind"],
                 parent_key=(row["platform_id"], row["sector__parent_id"]),

@@ -2,8 +2,9 @@
 
 from types import SimpleNamespace
 
-from django.urls import reverse
 from django.utils import translation
+
+from r4v.reversing import url_pattern
 
 from ..languages import shown, versions_of
 from ..models import (
@@ -35,18 +36,6 @@ def _grouped(rows, key: str | tuple[str, ...]) -> dict:
         value = tuple(row[k] for k in key) if isinstance(key, tuple) else row[key]
         grouped.setdefault(value, []).append(row)
     return grouped
-
-
-def _url_pattern(name: str, *kwargs: str):
-    """`reverse` once per page, then string formatting per row (slugs and ids need no escaping).
-
-    The stand-ins are digits, which every converter here (slug, int) accepts.
-    """
-    sentinels = {kwarg: f"{i}4242424242{i}" for i, kwarg in enumerate(kwargs, 1)}
-    pattern = reverse(name, kwargs=sentinels).replace("{", "{{").replace("}", "}}")
-    for kwarg, sentinel in sentinels.items():
-        pattern = pattern.replace(sentinel, "{" + kwarg + "}")
-    return pattern.format
 
 
 def _namer():
@@ -89,7 +78,7 @@ class OrganizationRows:
 
     @staticmethod
     def build(page: list[dict]) -> list[dict]:
-        url = _url_pattern("sectors:organization-detail", "pk")
+        url = url_pattern("sectors:organization-detail", "pk")
         for row in page:
             row["page_url"] = url(pk=row["id"])
         return page
@@ -114,7 +103,7 @@ class PlatformRows:
             .values("platform_id", *_ORGANIZATION, "organization__kind"),
             "platform_id",
         )
-        url = _url_pattern("sectors:platform-detail", "code")
+        url = url_pattern("sectors:platform-detail", "code")
         return [
             {
                 "code": row["code"],
@@ -237,7 +226,7 @@ class PlatformSectorRows:
             ).values("id", "platform_id", "sector__parent_id", "sector__code", *_SECTOR_NAMES),
             ("platform_id", "sector__parent_id"),
         )
-        url = _url_pattern("sectors:sector-page", "platform", "sector")
+        url = url_pattern("sectors:sector-page", "platform", "sector")
         results = []
         for row in page:
             platform_name = name(row, "platform__")
