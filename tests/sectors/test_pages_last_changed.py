@@ -51,9 +51,8 @@ def test_every_public_page_shows_when_it_last_changed_in_the_readers_date_format
         assert f">{expected}</time>" in html, url
 
 
-def test_the_sector_page_date_follows_a_new_co_coordinator(client, world):
-    # given: everything of the world dated a year ago, then one new designation today
-    a_year_ago = timezone.now() - datetime.timedelta(days=365)
+def _date_every_history(world, when):
+    """Every history row behind the world's sector page dated `when`."""
     for model in (
         type(world.regional_health),
         type(world.regional_health.sector),
@@ -61,7 +60,13 @@ def test_the_sector_page_date_follows_a_new_co_coordinator(client, world):
         type(world.unhcr_coordinator),
         PartnerMembership,
     ):
-        model.history.all().update(history_date=a_year_ago)
+        model.history.all().update(history_date=when)
+
+
+def test_the_sector_page_date_follows_a_new_co_coordinator(client, world):
+    # given: everything of the world dated a year ago, then one new designation today
+    a_year_ago = timezone.now() - datetime.timedelta(days=365)
+    _date_every_history(world, a_year_ago)
     with translation.override("en"):
         old = date_format(timezone.localtime(a_year_ago).date(), "DATE_FORMAT")
         today = date_format(timezone.localdate(), "DATE_FORMAT")
@@ -89,14 +94,7 @@ def test_every_public_page_defines_a_meta_description(name, world):
 def test_the_date_of_change_is_the_newest_history_row_of_any_source(world):
     # given: every history of the sector page a year old, and one partner's row newer
     a_year_ago = timezone.now() - datetime.timedelta(days=365)
-    for model in (
-        type(world.regional_health),
-        type(world.regional_health.sector),
-        type(world.unhcr_health),
-        type(world.unhcr_coordinator),
-        PartnerMembership,
-    ):
-        model.history.all().update(history_date=a_year_ago)
+    _date_every_history(world, a_year_ago)
     newest = timezone.now() - datetime.timedelta(days=3, microseconds=250)
     partner = PartnerMembership.history.filter(platform_sector_id=world.regional_health.pk)
     partner.filter(pk__in=partner.values("pk")[:1]).update(history_date=newest)
