@@ -247,18 +247,15 @@ def platform_sector_get_public(*, platform_code: str, sector_code: str) -> Platf
 
     Sets `.current_co_leads` (with their organizations), `.page_co_coordinators` (in force or
     about to start, co-lead by co-lead, each with `.co_lead` and `.term_status`),
-    `.current_partners` and `.active_sub_sectors`. The orders are explicit: the models' default
-    ones sort by the platform sector, a join for nothing when there is one.
+    `.current_partners` and `.active_sub_sectors`. The orders are explicit (and `get` has none):
+    the models' default ones sort by the platform sector, a join for nothing when there is one.
     """
-    ps = (
-        PlatformSector.objects.filter(
+    try:
+        ps = PlatformSector.objects.select_related("platform", "sector", "sector__parent").get(
             is_active=True, platform__code=platform_code, sector__code=sector_code
         )
-        .select_related("platform", "sector", "sector__parent")
-        .first()
-    )
-    if ps is None:
-        raise Http404
+    except PlatformSector.DoesNotExist:
+        raise Http404 from None
     ps.current_co_leads = list(
         CoLeadDesignation.objects.current()
         .filter(platform_sector=ps)
