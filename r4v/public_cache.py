@@ -380,12 +380,15 @@ class PublicCacheMiddleware:
             for name, value in response.headers.items()
             if name.lower() not in ("set-cookie", "content-length")
         ]
+        content = without_nonce(response.content)
         self.cache.set(
             key,
             {
                 "stamp": stamp,
                 "status": response.status_code,
-                "content": without_nonce(response.content),
+                "content": content,
+                # JSON and feeds hold no nonce: a hit then skips a pass over the whole body.
+                "nonce_in_content": _NONCE_PLACEHOLDER in content,
                 "headers": headers,
             },
             TIMEOUT,
@@ -395,9 +398,10 @@ class PublicCacheMiddleware:
     def _rebuild(hit: dict) -> HttpResponse:
         nonce = generate_nonce()
         placeholder = _NONCE_PLACEHOLDER.decode()
-        response = HttpResponse(
-            hit["content"].replace(_NONCE_PLACEHOLDER, nonce.encode()), status=hit["status"]
-        )
+        content = hit["content"]
+        if hit.get("nonce_in_content", True):
+            content = content.replace(_NONCE_PLACEHOLDER, nonce.encode())
+        response = HttpResponse(content, status=hit["status"])
         for name, value in hit["headers"]:
             response.headers[name] = value.replace(placeholder, nonce)
         return response

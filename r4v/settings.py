@@ -362,7 +362,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["r4v.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "r4v.api_fields.Pagination",
     "PAGE_SIZE": 50,
     # drf-spectacular's, documenting the error body on every refusal an operation can answer.
