@@ -32,7 +32,9 @@ files in var/ on the embedded default) until the next write.
 import datetime
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -271,6 +273,49 @@ def _learn_public_path(path: str) -> None:
     _public_paths.add(path)
 
 
+# This worker's copies of the entries it served or stored lately. A hit on one asks the cache
+# for the version alone (a few bytes) instead of the version and the page (137 KB for the
+# largest API page), and serves it only under the version it was stored with, as a shared
+# entry is; a copy is kept no longer than the shared entry (TIMEOUT), so a write whose version
+# raise failed while Redis was out of reach is not outlived here either.
+_recent: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+_RECENT_MAX = 256
+_RECENT_ENTRY_MAX_BYTES = 512 * 1024
+_recent_lock = threading.Lock()  # `make run` serves requests from threads
+
+
+def _remember(key: str, entry: dict) -> None:
+    if len(entry["content"]) > _RECENT_ENTRY_MAX_BYTES:
+        return
+    with _recent_lock:
+        _recent[key] = (time.monotonic() + TIMEOUT, entry)
+        _recent.move_to_end(key)
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+
+
+def _lookup(key: str) -> tuple[str, float, dict | None]:
+    """The version (stamp, changed) and the entry at `key`: this worker's copy when it was
+    stored under the current version, else the shared one (kept here when it is current)."""
+    with _recent_lock:
+        kept_until, entry = _recent.get(key, (0.0, None))
+    if entry is not None and kept_until > time.monotonic():
+        stamp, changed, _none = content_version()
+        if entry["stamp"] == stamp:
+            return stamp, changed, entry
+    stamp, changed, entry = content_version(key)
+    if entry is not None and entry["stamp"] == stamp:
+        _remember(key, entry)
+    return stamp, changed, entry
+
+
+def clear() -> None:
+    """Empty the public cache, this worker's copies included (the tests, between two)."""
+    caches[CACHE_ALIAS].clear()
+    with _recent_lock:
+        _recent.clear()
+
+
 def _validators(stamp: str, changed: float, digest: str) -> tuple[str, str]:
     """The ETag and Last-Modified of a public read: its request shape at this version."""
     return f'W/"{stamp}.{digest}"', http_date(changed)
@@ -345,7 +390,7 @@ class PublicCacheMiddleware:
                     if unchanged is not None:
                         return _with_validators(unchanged, etag, last_modified)
                 else:
-                    stamp, changed, entry = content_version(key)
+                    stamp, changed, entry = _lookup(key)
                     if entry is not None and entry["stamp"] == stamp:
                         return self._rebuild(entry)
                     request._public_cache_version = (stamp, changed)
@@ -381,18 +426,16 @@ class PublicCacheMiddleware:
             if name.lower() not in ("set-cookie", "content-length")
         ]
         content = without_nonce(response.content)
-        self.cache.set(
-            key,
-            {
-                "stamp": stamp,
-                "status": response.status_code,
-                "content": content,
-                # JSON and feeds hold no nonce: a hit then skips a pass over the whole body.
-                "nonce_in_content": _NONCE_PLACEHOLDER in content,
-                "headers": headers,
-            },
-            TIMEOUT,
-        )
+        entry = {
+            "stamp": stamp,
+            "status": response.status_code,
+            "content": content,
+            # JSON and feeds hold no nonce: a hit then skips a pass over the whole body.
+            "nonce_in_content": _NONCE_PLACEHOLDER in content,
+            "headers": headers,
+        }
+        self.cache.set(key, entry, TIMEOUT)
+        _remember(key, entry)
 
     @staticmethod
     def _rebuild(hit: dict) -> HttpResponse:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils import translation
 from kombu import pools
 from rest_framework.test import APIClient
 
+from r4v import public_cache
 from r4v.celery import app as celery_app
 from r4v.public_cache import raise_after_commit, version_reads_the_database
 from r4v.services import system_user
@@ -165,7 +166,7 @@ def fresh_cache():
     # Log-in lockouts and API throttles count in the shared cache (Redis, or files in var/),
     # which outlives a test; so do the public pages (r4v/public_cache.py).
     cache.clear()
-    caches["public"].clear()
+    public_cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

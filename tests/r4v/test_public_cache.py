@@ -404,3 +404,22 @@ def test_the_redis_cache_keeps_one_client_per_pool(db):
     cache.set("a-key", {"a": 1})
     # then: the same client serves every call, and the cache works through it
     assert cache._cache.get_client() is client and cache.get("a-key") == {"a": 1}
+
+
+@redis_only
+def test_a_workers_copy_serves_a_page_gone_from_redis_until_the_next_write(world):
+    # given: a page served once, then gone from Redis (evicted) while the version holds
+    client = Client()
+    url = world.regional_health.get_absolute_url()
+    first = client.get(url).text
+    redis = caches["public"]._cache.get_client()
+    pages = redis.keys("*page:*")
+    assert pages
+    redis.delete(*pages)
+    # when
+    queries, again = _queries(client, url)
+    # then: this worker's copy, under the same version; no render
+    assert queries == 0 and again.text.split('nonce="')[0] == first.split('nonce="')[0]
+    # and a write shows on the next request all the same
+    _rename_organization(world)
+    assert "Caminos Solidarios Internacional" in client.get(url).text
