@@ -184,6 +184,10 @@ class PlatformSectorRows:
     def build(page: list[dict]) -> list[dict]:
         name = _namer()
         ids = [row["id"] for row in page]
+        # Each relation is ordered by the column it is grouped by, then its own order. The
+        # models' default orderings go through the platform's code and the sector's position:
+        # two joins and a sort per query that the grouping throws away (6.5 of the page's
+        # 15 ms of SQL on the load harness's data).
         co_lead_rows = list(
             CoLeadDesignation.objects.current()
             .filter(platform_sector_id__in=ids)
@@ -195,6 +199,7 @@ class PlatformSectorRows:
                 "term_start",
                 "term_end",
             )
+            .order_by("platform_sector_id", "organization__name")
         )
         co_leads = _grouped(co_lead_rows, "platform_sector_id")
         coordinators = _grouped(
@@ -208,13 +213,14 @@ class PlatformSectorRows:
                 "contact_phone",
                 "term_start",
                 "term_end",
-            ),
+            )
+            .order_by("co_lead_id", "person__full_name"),
             "co_lead_id",
         )
         partners = _grouped(
             PartnerMembership.objects.filter(platform_sector_id__in=ids, left_on__isnull=True)
             .values("id", "platform_sector_id", *_ORGANIZATION, "organization__kind", "joined_on")
-            .order_by("platform_sector", "organization__name"),
+            .order_by("platform_sector_id", "organization__name"),
             "platform_sector_id",
         )
         # Active sub-sectors on the same platform (selectors.attach_sub_sectors, as rows).

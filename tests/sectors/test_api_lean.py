@@ -20,6 +20,7 @@ from ..factories import (
     PlatformFactory,
     PlatformSectorFactory,
     SectorFactory,
+    UserFactory,
 )
 
 
@@ -50,10 +51,16 @@ def _grow(world, tag: str, size: int) -> None:
         ps.selection_interval_months = 13
         ps.save()
         PlatformSectorFactory(platform=platform, sector=sector.sub_sectors.get())
-        co_lead = CoLeadFactory(platform_sector=ps)
-        CoCoordinatorFactory(co_lead=co_lead)
-        CoCoordinatorFactory(co_lead=co_lead)
-        PartnerFactory(platform_sector=ps)
+        # Two of each, the second alphabetically first: the nested rows' order is their own.
+        for first_letter in "ZA":
+            org = OrganizationFactory(name=f"{first_letter} co-lead {tag}{n}")
+            co_lead = CoLeadFactory(platform_sector=ps, organization=org)
+            for person in "ZA":
+                CoCoordinatorFactory(
+                    co_lead=co_lead, person=UserFactory(full_name=f"{person} {first_letter}{n}")
+                )
+            partner = OrganizationFactory(name=f"{first_letter} partner {tag}{n}")
+            PartnerFactory(platform_sector=ps, organization=partner)
 
 
 LISTS = ["countries", "platforms", "sectors", "organizations", "platform-sectors"]
