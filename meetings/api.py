@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from r4v.api_errors import AutoSchema, ErrorSerializer
 from r4v.api_fields import MAX_ID, Pagination
+from r4v.rows import FlatList
 from sectors.models import PlatformSector
 
 from . import quorum, selectors, services
@@ -104,9 +105,12 @@ def _datetime_param(params, name):
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(
+    FlatList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Meetings and series on the shared calendar that you may see (public ones to anyone)."""
 
+    rows = s.MeetingRows
     serializer_class = s.MeetingSerializer
     pagination_class = Pagination
     permission_classes = [IsAuthenticatedOrReadOnly]
@@ -115,7 +119,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = selectors.meetings_visible_to(self.request.user).prefetch_related(
             "invited_sectors", "invited_platforms", "invited_organizations"
         )
-        return _filtered(queryset, self.request.query_params).distinct()
+        # No DISTINCT: the one filter through a many-to-many (`organization`) names one
+        # organization, and a meeting invites each organization once.
+        return _filtered(queryset, self.request.query_params)
 
     @extend_schema(parameters=_FILTERS)
     def list(self, request, *args, **kwargs):

@@ -173,8 +173,12 @@ class Meeting(models.Model):
 
     @property
     def uid(self) -> str:
-        """The iCalendar UID: stable for the meeting's life, whatever changes."""
-        return f"meeting-{self.pk}@r4v"
+        return meeting_uid(self.pk)
+
+
+def meeting_uid(pk: int) -> str:
+    """The iCalendar UID: stable for the meeting's life, whatever changes."""
+    return f"meeting-{pk}@r4v"
 
 
 class MeetingAudience(models.Model):

@@ -74,6 +74,12 @@ def to_utc(
     return early.astimezone(UTC)
 
 
+def wall_clock(instant: datetime.datetime, time_zone: str | zoneinfo.ZoneInfo) -> str:
+    """An instant as the clocks in `time_zone` show it, as the API writes it: no offset."""
+    zone = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
+    return instant.astimezone(zone).replace(tzinfo=None).isoformat()
+
+
 def _show(local: datetime.datetime) -> str:
     return formats.date_format(local, "DATETIME_FORMAT")
 

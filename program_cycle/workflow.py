@@ -26,6 +26,7 @@ Decisions the seed leaves open, written down:
   end with exactly one transition: the row lock orders them, the version check refuses the rest.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -144,29 +145,41 @@ def _acting_party(rule: Rule, task: Task, elig: Eligibility, drafters: list[str]
     return None
 
 
-def _refusal(action: Act, task: Task, elig: Eligibility) -> tuple[str | None, str, bool]:
-    """(party acted as, reason refused or "", four eyes waived) for `action` on `task`."""
+# Why an action is refused, written only when asked (`reason()`): a page's `allowed_actions`
+# need yes or no, and the words cost more than the rule (a translation and the state's label
+# for each action of each row).
+Reason = Callable[[], str]
+
+
+def _refusal(action: Act, task: Task, elig: Eligibility) -> tuple[str | None, Reason | None, bool]:
+    """(party acted as, why it is refused or None, four eyes waived) for `action` on `task`."""
     rule = RULES[action]
     if task.state not in rule.states:
         return (
             None,
-            _("This cannot be done while the task is %(state)s.")
-            % {"state": task.get_state_display().lower()},
+            lambda: (
+                _("This cannot be done while the task is %(state)s.")
+                % {"state": task.get_state_display().lower()}
+            ),
             False,
         )
     if rule.first_step_only and task.step != 1:
-        return None, _("A submission can be withdrawn only until its first clearance."), False
+        return (
+            None,
+            lambda: _("A submission can be withdrawn only until its first clearance."),
+            False,
+        )
     party = _acting_party(rule, task, elig, task.task_type.drafters)
     if party is None:
         if rule.actor == Actor.STEP:
             return (
                 None,
-                _("This step is for the %(party)s.") % {"party": waiting_label(task)},
+                lambda: _("This step is for the %(party)s.") % {"party": waiting_label(task)},
                 False,
             )
         if rule.actor == Actor.DRAFTERS:
-            return None, _("Only the drafters of this task may do this."), False
-        return None, _("Only the Regional Platform may do this."), False
+            return None, lambda: _("Only the drafters of this task may do this."), False
+        return None, lambda: _("Only the Regional Platform may do this."), False
     waived = False
     if action == Act.CLEAR:
         submitter = _submitter_id(task)
@@ -174,19 +187,21 @@ def _refusal(action: Act, task: Task, elig: Eligibility) -> tuple[str | None, st
             if elig.others_hold(task, submitter):
                 return (
                     None,
-                    _("You submitted this version; another person of the %(party)s clears it.")
-                    % {"party": waiting_label(task)},
+                    lambda: (
+                        _("You submitted this version; another person of the %(party)s clears it.")
+                        % {"party": waiting_label(task)}
+                    ),
                     False,
                 )
             waived = True
-    return party, "", waived
+    return party, None, waived
 
 
 def task_allowed_actions(user, task: Task) -> list[str]:
     elig = eligibility_of(user)
     if not elig.held:
         return []
-    return sorted(str(action) for action in RULES if not _refusal(action, task, elig)[1])
+    return sorted(str(action) for action in RULES if _refusal(action, task, elig)[1] is None)
 
 
 policy.actions_source(Task)(task_allowed_actions)
@@ -286,8 +301,8 @@ def task_lock(task_id: int, *, version: int) -> Task:
 def require(task: Task, action: Act, *, by: User) -> str:
     """Raise NotAllowed unless `by` may do `action` now; returns the party they act as."""
     party, reason, _waived = _refusal(action, task, Eligibility(by))
-    if reason:
-        raise NotAllowed(reason, code="not_allowed_at_this_step")
+    if reason is not None:
+        raise NotAllowed(reason(), code="not_allowed_at_this_step")
     return party
 
 
@@ -306,8 +321,8 @@ def task_transition(
     rule = RULES[act]
     # Fresh, not the request's cached answer: the check must hold at the moment of acting.
     party, reason, waived = _refusal(act, task, Eligibility(by))
-    if reason:
-        raise NotAllowed(reason, code="not_allowed_at_this_step")
+    if reason is not None:
+        raise NotAllowed(reason(), code="not_allowed_at_this_step")
     comment = comment.strip()
     if rule.comment_required and not comment:
         raise ValidationError({"comment": _("Say why: a comment is required for this action.")})

@@ -108,7 +108,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.shown_name(self.full_name, self.email)
+
+    @staticmethod
+    def shown_name(full_name: str, email: str) -> str:
+        """How a person is named where only their name or address is at hand (list rows)."""
+        return full_name or email
 
     def get_full_name(self):
         return self.full_name

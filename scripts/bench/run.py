@@ -56,6 +56,14 @@ ENDPOINTS: dict[str, tuple] = {
     "DRF constant": ("/bench/drf/", "plain Django constant"),
     "hand-written platform-sectors": ("/bench/hand/platform-sectors/?limit=50", None),
     "hand-written platforms": ("/bench/hand/platforms/", None),
+    "hand-written sectors": ("/bench/hand/sectors/", None),
+    "hand-written organizations ?limit=50": ("/bench/hand/organizations/?limit=50", None),
+    "hand-written countries": ("/bench/hand/countries/", None),
+    "hand-written meetings ?limit=50 (team)": (
+        "/bench/hand/meetings/?limit=50",
+        None,
+        {"Authorization": "Token {token_regional}"},
+    ),
     "bare template platform page": ("/bench/template/platform/colombia/", None),
     "bare template sector page": ("/bench/template/sector/peru/health/", None),
     # The API lists as rendered (fresh), against the hand-written rows.
@@ -65,13 +73,13 @@ ENDPOINTS: dict[str, tuple] = {
         FRESH,
     ),
     "API platforms": ("/api/v1/platforms/", "hand-written platforms", FRESH),
-    "API sectors": ("/api/v1/sectors/", "hand-written platforms", FRESH),
+    "API sectors": ("/api/v1/sectors/", "hand-written sectors", FRESH),
     "API organizations ?limit=50": (
         "/api/v1/organizations/?limit=50",
-        "hand-written platforms",
+        "hand-written organizations ?limit=50",
         FRESH,
     ),
-    "API countries": ("/api/v1/countries/", "hand-written platforms", FRESH),
+    "API countries": ("/api/v1/countries/", "hand-written countries", FRESH),
     # The same reads as anonymous clients get them: from the public cache.
     "API platform-sectors cached": ("/api/v1/platform-sectors/?limit=50", "plain Django constant"),
     "API platforms cached": ("/api/v1/platforms/", "plain Django constant"),
@@ -125,7 +133,7 @@ ENDPOINTS: dict[str, tuple] = {
     ),
     "API meetings ?limit=50 (team)": (
         "/api/v1/meetings/?limit=50",
-        PLATFORM_SECTORS_API,
+        "hand-written meetings ?limit=50 (team)",
         {"Authorization": "Token {token_regional}"},
     ),
     "iCalendar public feed": ("/en/calendar/public.ics", PLATFORM_SECTORS_API),

@@ -2,14 +2,16 @@
 
 - `plain_constant`: the least a Django view can do (middleware, URL resolving, a response).
 - `DrfConstant`: the same through DRF's APIView (content negotiation, renderer, no auth).
-- `hand_*`: the rows an API list returns, field for field, written by hand with `.values()`
-  and `JsonResponse`: the limit for a list endpoint, since it does the same queries with no
-  serializer at all. (English only, and no next-selection date: the API's work on those is
-  its own.)
+- `hand_*`: the rows an API list returns, field for field and in the same order, written by
+  hand with `.values()` and `JsonResponse`: the limit for a list endpoint, since it does the
+  same queries with no serializer at all. (English only, and no next-selection date: the
+  API's work on those is its own.) The meetings floor checks the token and asks the product's
+  visibility rule, as the API must. tests/r4v/test_bench_floors.py holds each to its list.
 - `template_platform`, `template_sector`: a bare Django template of the rows a public platform
   or sector page shows, read with the ORM as a Django view would: the floor of a page.
 """
 
+import zoneinfo
 from collections import defaultdict
 
 from django.db import connection
@@ -21,9 +23,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meetings.models import Meeting
+from meetings.selectors import meeting_visible_q
+from r4v.tokens import token_for_key
 from sectors.models import (
     CoCoordinatorDesignation,
     CoLeadDesignation,
+    Country,
+    Organization,
     PartnerMembership,
     Platform,
     PlatformSector,
@@ -212,12 +219,17 @@ def hand_platforms(request):
         )
     )
     countries = _by(
-        Platform.countries.through.objects.values(
+        Platform.countries.through.objects.order_by("country__name_en").values(
             "platform_id", "country__iso_code", "country__name_en"
         ),
         "platform_id",
     )
-    co_leads = _by(Platform.co_leads.through.objects.values("platform_id", *_ORG), "platform_id")
+    co_leads = _by(
+        Platform.co_leads.through.objects.order_by("organization__name").values(
+            "platform_id", *_ORG
+        ),
+        "platform_id",
+    )
     results = [
         {
             "code": row["code"],
@@ -238,6 +250,129 @@ def hand_platforms(request):
         for row in rows
     ]
     return JsonResponse({"count": len(rows), "next": None, "previous": None, "results": results})
+
+
+def hand_sectors(request):
+    """What `/api/v1/sectors/` returns: the catalogue, each sector's sub-sectors and the
+    platforms it is active on."""
+    rows = list(
+        Sector.objects.values(
+            "id", "code", "kind", "name_en", "name_es", "position", "parent__code"
+        )
+    )
+    children = _by(
+        Sector.objects.filter(parent__isnull=False).values("parent_id", "code"), "parent_id"
+    )
+    platforms = _by(
+        PlatformSector.objects.filter(is_active=True).values("sector_id", "platform__code"),
+        "sector_id",
+    )
+    results = [
+        {
+            "code": row["code"],
+            "kind": row["kind"],
+            "name": row["name_en"],
+            "name_en": row["name_en"],
+            "name_es": row["name_es"],
+            "position": row["position"],
+            "parent": row["parent__code"],
+            "sub_sectors": [c["code"] for c in children[row["id"]]],
+            "platforms": [p["platform__code"] for p in platforms[row["id"]]],
+        }
+        for row in rows
+    ]
+    return JsonResponse({"count": len(rows), "next": None, "previous": None, "results": results})
+
+
+def hand_organizations(request):
+    """What `/api/v1/organizations/?limit=50` returns: the count and the page."""
+    limit = min(int(request.GET.get("limit", 50)), 500)
+    organizations = Organization.objects.all()
+    fields = ("id", "name", "acronym", "name_es", "acronym_es", "kind", "website", "is_active")
+    rows = list(organizations.values(*fields)[:limit])
+    for row in rows:
+        row["page_url"] = f"/en/organizations/{row['id']}/"
+    return JsonResponse(
+        {"count": organizations.count(), "next": None, "previous": None, "results": rows}
+    )
+
+
+def hand_countries(request):
+    """What `/api/v1/countries/` returns."""
+    rows = list(Country.objects.values("iso_code", "name_en", "name_es", "time_zone"))
+    for row in rows:
+        row["name"] = row["name_en"]
+    return JsonResponse({"count": len(rows), "next": None, "previous": None, "results": rows})
+
+
+def hand_meetings(request):
+    """What `/api/v1/meetings/?limit=50` returns to a token's owner: the key checked, the
+    meetings the product's rule lets them see (`meeting_visible_q`), each with the ids it
+    invites, in one query per kind of invitation."""
+    token = token_for_key(request.headers.get("Authorization", "").removeprefix("Token "))
+    if token is None:
+        return JsonResponse({"detail": "Invalid token."}, status=401)
+    limit = min(int(request.GET.get("limit", 50)), 500)
+    meetings = Meeting.objects.filter(meeting_visible_q(token.user)).order_by("start_at", "pk")
+    rows = list(
+        meetings.values(
+            "id",
+            "title",
+            "kind",
+            "platform_id",
+            "platform_sector_id",
+            "organizer__full_name",
+            "start_at",
+            "end_at",
+            "time_zone",
+            "rrule",
+            "agenda",
+            "place",
+            "video_url",
+            "visibility",
+            "status",
+            "sequence",
+        )[:limit]
+    )
+    ids = [row["id"] for row in rows]
+    invited = {
+        name: _by(model.objects.filter(invited_to__in=ids).values("invited_to", "id"), "invited_to")
+        for name, model in (
+            ("invited_sectors", PlatformSector),
+            ("invited_platforms", Platform),
+            ("invited_organizations", Organization),
+        )
+    }
+    results = []
+    for row in rows:
+        zone = zoneinfo.ZoneInfo(row["time_zone"])
+        results.append(
+            {
+                "id": row["id"],
+                "uid": f"meeting-{row['id']}@r4v",
+                "title": row["title"],
+                "kind": row["kind"],
+                "platform": row["platform_id"],
+                "platform_sector": row["platform_sector_id"],
+                "organizer": row["organizer__full_name"],
+                "start_at": row["start_at"],
+                "end_at": row["end_at"],
+                "time_zone": row["time_zone"],
+                "start_local": row["start_at"].astimezone(zone).replace(tzinfo=None),
+                "rrule": row["rrule"],
+                "agenda": row["agenda"],
+                "place": row["place"],
+                "video_url": row["video_url"],
+                "visibility": row["visibility"],
+                "status": row["status"],
+                "sequence": row["sequence"],
+                **{name: [i["id"] for i in by[row["id"]]] for name, by in invited.items()},
+                "url": f"/en/meetings/{row['id']}/",
+            }
+        )
+    return JsonResponse(
+        {"count": meetings.count(), "next": None, "previous": None, "results": results}
+    )
 
 
 def _orm_newest(*histories):

@@ -8,11 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from r4v.rows import FlatList
+
 from .. import filters, selectors, services
 from .. import serializers as s
 from ..models import Country, PlatformSector
 from ..policy import Action
-from .shared import FlatList, Pagination, _call, _input
+from .shared import Pagination, _call, _input
 
 # --- Public catalogue ------------------------------------------------------------------------
 

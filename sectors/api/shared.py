@@ -48,19 +48,3 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
     return ValidationError(
         {names.get(field, field): errors for field, errors in error.error_dict.items()}
     )
-
-
-class FlatList:
-    """`list` through a flat row builder (`serializers.*Rows`) instead of the serializer.
-
-    The page is read as `.values()` rows, each relation in one query for the whole page, and
-    no serializer is built per row; the serializer class still names the schema and shapes
-    single reads. The builder returns what the serializer would (test_api_lean.py).
-    """
-
-    rows: type
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset.values(*self.rows.fields))
-        return self.get_paginated_response(self.rows.build(list(page)))

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from django.utils import translation
 
 from r4v.reversing import url_pattern
+from r4v.rows import grouped, iso
 
 from ..languages import shown, versions_of
 from ..models import (
@@ -16,26 +17,10 @@ from ..models import (
     Sector,
 )
 
-# --- Flat reads for the public lists ----------------------------------------------------------
+# --- Flat reads for the public lists (r4v.rows) ------------------------------------------
 #
-# The lists above, built from `.values()` rows: one query for the page, one per relation, and
-# no serializer instance per row. Nested ModelSerializers cost a serializer tree per row,
-# which made the sector-data pull six times slower than the same rows written by hand. Each
-# builder returns exactly what its serializer above returns (tests/sectors/test_api_lean.py
-# compares the two), so the serializers stay the schema and the shape of single reads.
-
-
-def _iso(value) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _grouped(rows, key: str | tuple[str, ...]) -> dict:
-    """Rows by `key` (a field, or a tuple of fields), in the order the query returned them."""
-    grouped: dict = {}
-    for row in rows:
-        value = tuple(row[k] for k in key) if isinstance(key, tuple) else row[key]
-        grouped.setdefault(value, []).append(row)
-    return grouped
+# Each builder returns exactly what its serializer in reads.py returns
+# (tests/sectors/test_api_lean.py compares the two).
 
 
 def _namer():
@@ -91,13 +76,13 @@ class PlatformRows:
     def build(page: list[dict]) -> list[dict]:
         name = _namer()
         ids = [row["id"] for row in page]
-        countries = _grouped(
+        countries = grouped(
             Platform.countries.through.objects.filter(platform_id__in=ids)
             .order_by("country__name_en")
             .values("platform_id", "country__iso_code", "country__name_en", "country__name_es"),
             "platform_id",
         )
-        co_leads = _grouped(
+        co_leads = grouped(
             Platform.co_leads.through.objects.filter(platform_id__in=ids)
             .order_by("organization__name")
             .values("platform_id", *_ORGANIZATION, "organization__kind"),
@@ -132,10 +117,10 @@ class SectorRows:
     def build(page: list[dict]) -> list[dict]:
         name = _namer()
         ids = [row["id"] for row in page]
-        children = _grouped(
+        children = grouped(
             Sector.objects.filter(parent_id__in=ids).values("parent_id", "code"), "parent_id"
         )
-        platforms = _grouped(
+        platforms = grouped(
             PlatformSector.objects.filter(is_active=True, sector_id__in=ids).values(
                 "sector_id", "platform__code"
             ),
@@ -201,8 +186,8 @@ class PlatformSectorRows:
             )
             .order_by("platform_sector_id", "organization__name")
         )
-        co_leads = _grouped(co_lead_rows, "platform_sector_id")
-        coordinators = _grouped(
+        co_leads = grouped(co_lead_rows, "platform_sector_id")
+        coordinators = grouped(
             CoCoordinatorDesignation.objects.current()
             .filter(co_lead_id__in=[c["id"] for c in co_lead_rows])
             .values(
@@ -217,14 +202,14 @@ class PlatformSectorRows:
             .order_by("co_lead_id", "person__full_name"),
             "co_lead_id",
         )
-        partners = _grouped(
+        partners = grouped(
             PartnerMembership.objects.filter(platform_sector_id__in=ids, left_on__isnull=True)
             .values("id", "platform_sector_id", *_ORGANIZATION, "organization__kind", "joined_on")
             .order_by("platform_sector_id", "organization__name"),
             "platform_sector_id",
         )
         # Active sub-sectors on the same platform (selectors.attach_sub_sectors, as rows).
-        sub_sectors = _grouped(
+        sub_sectors = grouped(
             PlatformSector.objects.filter(
                 is_active=True,
                 platform_id__in={row["platform_id"] for row in page},
@@ -262,8 +247,8 @@ class PlatformSectorRows:
                         {
                             "id": lead["id"],
                             "organization": _organization(lead),
-                            "term_start": _iso(lead["term_start"]),
-                            "term_end": _iso(lead["term_end"]),
+                            "term_start": iso(lead["term_start"]),
+                            "term_end": iso(lead["term_end"]),
                         }
                         for lead in leads
                     ],
@@ -274,8 +259,8 @@ class PlatformSectorRows:
                             "organization": _organization(lead),
                             "contact_email": c["contact_email"],
                             "contact_phone": c["contact_phone"],
-                            "term_start": _iso(c["term_start"]),
-                            "term_end": _iso(c["term_end"]),
+                            "term_start": iso(c["term_start"]),
+                            "term_end": iso(c["term_end"]),
                         }
                         for lead in leads
                         for c in coordinators.get(lead["id"], ())
@@ -284,7 +269,7 @@ class PlatformSectorRows:
                         {
                             "id": p["id"],
                             "organization": _organization(p),
-                            "joined_on": _iso(p["joined_on"]),
+                            "joined_on": iso(p["joined_on"]),
                         }
                         for p in partners.get(row["id"], ())
                     ],
@@ -297,8 +282,8 @@ class PlatformSectorRows:
                         "procedure_en": row["selection_procedure_en"],
                         "procedure_es": row["selection_procedure_es"],
                         "interval_months": row["selection_interval_months"],
-                        "last_selection_on": _iso(row["last_selection_on"]),
-                        "next_selection_on": _iso(_next_selection_on(row)),
+                        "last_selection_on": iso(row["last_selection_on"]),
+                        "next_selection_on": iso(_next_selection_on(row)),
                     },
                 }
             )
