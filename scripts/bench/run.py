@@ -59,6 +59,11 @@ ENDPOINTS: dict[str, tuple] = {
     "hand-written sectors": ("/bench/hand/sectors/", None),
     "hand-written organizations ?limit=50": ("/bench/hand/organizations/?limit=50", None),
     "hand-written countries": ("/bench/hand/countries/", None),
+    "hand-written tasks ?limit=50 (team)": (
+        "/bench/hand/tasks/?limit=50",
+        None,
+        {"Authorization": "Token {token_regional}"},
+    ),
     "hand-written meetings ?limit=50 (team)": (
         "/bench/hand/meetings/?limit=50",
         None,
@@ -128,7 +133,7 @@ ENDPOINTS: dict[str, tuple] = {
     ),
     "API tasks ?limit=50 (team)": (
         "/api/v1/tasks/?limit=50",
-        PLATFORM_SECTORS_API,
+        "hand-written tasks ?limit=50 (team)",
         {"Authorization": "Token {token_regional}"},
     ),
     "API meetings ?limit=50 (team)": (

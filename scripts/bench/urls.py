@@ -13,6 +13,7 @@ urlpatterns = [
     path("bench/hand/organizations/", views.hand_organizations),
     path("bench/hand/countries/", views.hand_countries),
     path("bench/hand/meetings/", views.hand_meetings),
+    path("bench/hand/tasks/", views.hand_tasks),
     path("bench/template/platform/<slug:code>/", views.template_platform),
     path("bench/template/sector/<slug:platform>/<slug:sector>/", views.template_sector),
     *product,

@@ -1,13 +1,23 @@
 """The load harness's hand-written floors (scripts/bench/views.py) return the rows the API lists
 return: a floor that returned less would flatter the product's ratio to it."""
 
+import datetime
+
 import pytest
 from django.test import Client, override_settings
 
-from r4v.services import api_token_create
+from program_cycle.services import task_types_load
+from r4v.services import api_token_create, system_user
 from sectors.models import Sector
 
-from ..factories import CoCoordinatorFactory, CoLeadFactory, PartnerFactory, meeting_draft
+from ..factories import (
+    CoCoordinatorFactory,
+    CoLeadFactory,
+    CycleFactory,
+    PartnerFactory,
+    TaskFactory,
+    meeting_draft,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +81,34 @@ def test_a_public_floor_returns_the_lists_rows(world, client, floor, api):
     assert product["results"]
 
 
+def _token_header(user) -> dict:
+    _token, key = api_token_create(user=user, name="bench floor")
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_the_tasks_floor_returns_the_lists_rows_for_the_tokens_owner(world, personas, client):
+    # given: tasks of two types on two platforms, one of them overdue
+    task_types_load(by=system_user())
+    cycle = CycleFactory()
+    TaskFactory(cycle=cycle, task_type="pin", platform=world.colombia, sector=world.health)
+    TaskFactory(
+        cycle=cycle,
+        task_type="jna-sector-guide",
+        platform=world.regional,
+        sector=world.health,
+        due_on=datetime.date(2020, 1, 31),
+    )
+    # when: the Regional Platform team (every task) and a drafter (actions of their own)
+    for user in (personas["regional"], world.unhcr_coordinator.person):
+        hand, product = _both(
+            client, "/bench/hand/tasks/?limit=50", "/api/v1/tasks/", **_token_header(user)
+        )
+        # then
+        _assert_same(hand, product)
+        assert product["results"][0]["overdue"] is True
+    assert hand["results"][0]["allowed_actions"]
+
+
 def test_the_meetings_floor_returns_the_lists_rows_for_the_tokens_owner(world, personas, client):
     from meetings import services
 
@@ -85,9 +123,9 @@ def test_the_meetings_floor_returns_the_lists_rows_for_the_tokens_owner(world, p
             by=team,
             accept_conflicts=True,
         )
-    _token, key = api_token_create(user=team, name="bench floor")
-    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
-    hand, product = _both(client, "/bench/hand/meetings/?limit=50", "/api/v1/meetings/", **auth)
+    hand, product = _both(
+        client, "/bench/hand/meetings/?limit=50", "/api/v1/meetings/", **_token_header(team)
+    )
     _assert_same(hand, product)
     assert len(product["results"]) == 2
     assert client.get("/bench/hand/meetings/?limit=50").status_code == 401
