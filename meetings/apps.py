@@ -44,3 +44,13 @@ class MeetingsConfig(AppConfig):
         from .histories import register_histories
 
         register_histories()
+
+        # --- The public cache (r4v.public_cache) ------------------------------------------
+        # The public calendars, which calendar programs poll, show public events and their
+        # sittings (meetings.feeds).
+        from r4v import public_cache
+
+        from .models import Meeting, MeetingAudience, Occurrence
+
+        public_cache.watch(Meeting, MeetingAudience, Occurrence)
+        public_cache.public_view("meetings:feed-public", "meetings:feed-sector")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LockoutMixin
-from .models import ApiToken, ContentVersion, Notification, Reminder, User
+from .models import ApiToken, Notification, Reminder, User
 from .tokens import api_token_revoke_all
 
 
@@ -193,10 +193,3 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         # Django's own rule (the delete permission), which ReadOnlyAdmin switches off.
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
-
-
-@admin.register(ContentVersion)
-class ContentVersionAdmin(ReadOnlyAdmin):
-    """The public cache's version counter: to see when public content last changed."""
-
-    list_display = ("__str__", "version", "changed_at")

@@ -10,7 +10,8 @@ class R4VConfig(AppConfig):
         # checks: the deployment checks. tasks: registered in every process (web, commands,
         # worker), since services enqueue them by name (r4v.services._enqueue) and Celery's
         # autodiscovery runs in the worker only.
-        from . import checks, tasks  # noqa: F401
-        from .public_cache import connect_signals
+        from . import checks, public_cache, tasks  # noqa: F401
 
-        connect_signals()
+        public_cache.connect_signals()
+        # The API's front door lists its routes; apps declare their own public reads.
+        public_cache.public_view("api-root", params=None)

@@ -7,8 +7,6 @@ what they check through `locked`, so two people acting at once cannot both pass 
 
 from django.db import models, transaction
 
-from .public_cache import content_changed
-
 
 def save_audited(
     obj: models.Model, *, by, reason: str, update_fields: list[str] | None = None
@@ -29,8 +27,6 @@ def save_audited(
     obj._history_user = by
     # A text column (SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD): kept whole.
     obj._change_reason = reason
-    # Before the save: the structure version's row is the first lock every writer takes.
-    content_changed()
     obj.save(update_fields=None if adding else update_fields)
     return obj
 
@@ -44,8 +40,6 @@ def locked[M: models.Model](model: type[M] | models.QuerySet, pk) -> M:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("locked() must be called inside the service's transaction.")
-    # The structure version first, then the row: every writer locks in that order.
-    content_changed()
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
     # `of=("self",)`: a queryset with select_related would otherwise lock the joined rows
     # too, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.

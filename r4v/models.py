@@ -248,22 +248,3 @@ class Reminder(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.skipped_at is None and self.failed_at is None
-
-
-class ContentVersion(models.Model):
-    """One row: the structure version, bumped by every write to what public pages show.
-
-    The public cache (r4v/public_cache.py) keys anonymous pages and API reads by it, and sends
-    it as the ETag, so a change shows on the next request. The bump happens inside the
-    writer's transaction: a rolled-back write leaves the version, and the cache, as they were.
-    """
-
-    version = models.PositiveBigIntegerField(_("version"), default=0)
-    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("content version")
-        verbose_name_plural = _("content versions")
-
-    def __str__(self):
-        return f"v{self.version}"

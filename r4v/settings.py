@@ -92,7 +92,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sectors.context_processors.roles",
@@ -206,7 +205,7 @@ from django.utils.csp import CSP  # noqa: E402  (kept beside its only use)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
@@ -262,7 +261,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # read the same one: Redis, or on the embedded default files in var/ (local memory would
 # give each gunicorn worker, and the Celery worker, counts of its own).
 CACHES = {
-    "default": {"BACKEND": "r4v.cache.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -273,11 +272,11 @@ CACHES = {
     }
 }
 # Rendered public pages and API reads (r4v/public_cache.py), apart from the lockout counts so
-# that culling pages never drops a lock. Entries are keyed by the structure version: a write
+# that culling pages never drops a lock. Entries are stored under the content version: a change
 # makes the old ones unreachable, and they expire.
 CACHES["public"] = (
     {
-        "BACKEND": "r4v.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "public",
     }

@@ -25,3 +25,59 @@ class SectorsConfig(AppConfig):
         my_work.register_sections()
         # The shared history page (r4v.history) shows the structure's records.
         register_histories()
+
+        # --- The public cache (r4v.public_cache) ------------------------------------------
+        # What the public pages, the contact directory and the API's reads show: a write to
+        # any of it raises the cache's version after commit; roles and change notices are
+        # never shown publicly, and a person only by name.
+        from django.contrib.auth import get_user_model
+
+        from r4v import public_cache
+
+        from .models import (
+            CoCoordinatorDesignation,
+            CoLeadDesignation,
+            Country,
+            Organization,
+            PartnerMembership,
+            Platform,
+            PlatformSector,
+            Sector,
+        )
+        from .views.directory import DirectoryFilterForm
+
+        public_cache.watch(
+            Country,
+            Platform,
+            Sector,
+            Organization,
+            PlatformSector,
+            CoLeadDesignation,
+            CoCoordinatorDesignation,
+            PartnerMembership,
+        )
+        public_cache.watch(get_user_model(), fields=("full_name", "is_active"))
+        public_cache.public_view(
+            "home",
+            "sectors:platform-list",
+            "sectors:platform-detail",
+            "sectors:sector-list",
+            "sectors:sector-page",
+            "sectors:organization-detail",
+        )
+        public_cache.public_view(
+            "sectors:contact-directory", params=tuple(DirectoryFilterForm.base_fields)
+        )
+        public_cache.public_view(
+            "country-list",
+            "country-detail",
+            "platform-list",
+            "platform-detail",
+            "sector-list",
+            "sector-detail",
+            "platform-sector-list",
+            "platform-sector-detail",
+            "organization-list",
+            "organization-detail",
+            params=None,
+        )

@@ -24,7 +24,6 @@ from rest_framework.test import APIClient
 
 from r4v import public_cache
 from r4v.celery import app as celery_app
-from r4v.public_cache import raise_after_commit, version_reads_the_database
 from r4v.services import system_user
 from sectors.models import Organization, Platform, RoleAssignment, Sector
 from sectors.services import _role_grant
@@ -83,16 +82,11 @@ def _isolate_xdist_worker(worker: str) -> None:
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     _isolate_xdist_worker(worker)
 
-# Queries an anonymous public read spends on the structure version: none with Redis (CI), one
-# on the embedded default's file cache (r4v/public_cache.py). After the worker's isolation:
-# asking opens the cache.
-VERSION = 1 if version_reads_the_database() else 0
-
 
 def own_callbacks(callbacks: list) -> list:
     """The after-commit work a test looks for: without the public cache's version raise, which
-    every write to the structure adds once per transaction (r4v/public_cache.py)."""
-    return [callback for callback in callbacks if callback is not raise_after_commit]
+    a write to public content adds (r4v/public_cache.py)."""
+    return [callback for callback in callbacks if not public_cache.is_version_raise(callback)]
 
 
 def reset_celery_producer() -> None:

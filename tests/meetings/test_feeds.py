@@ -12,7 +12,6 @@ from django.urls import reverse
 from meetings import services
 from meetings.models import FeedToken
 
-from ..conftest import VERSION
 from .conftest import local, schedule
 
 UTC = datetime.UTC
@@ -117,36 +116,42 @@ def test_a_sector_feed_has_only_that_sectors_public_events(client, calendar, cal
     assert set(_by_uid(_events(client.get(url)))) == {series.uid}
 
 
-def test_an_unchanged_feed_answers_304_and_a_change_shows_a_new_etag(client, calendar, cal):
+def test_an_unchanged_feed_answers_304_and_a_change_shows_a_new_etag(
+    client, calendar, cal, django_capture_on_commit_callbacks
+):
     series, *_ = calendar
     url = reverse("meetings:feed-public")
     first = client.get(url)
     etag = first["ETag"]
     assert first["Last-Modified"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    services.occurrence_cancel(
-        occurrence=series.occurrences.order_by("start_at").last(), by=cal.regional_team
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.occurrence_cancel(
+            occurrence=series.occurrences.order_by("start_at").last(), by=cal.regional_team
+        )
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
-def test_the_public_feed_comes_from_the_cache_until_a_meeting_changes(client, calendar, cal):
+def test_the_public_feed_comes_from_the_cache_until_a_meeting_changes(
+    client, calendar, cal, django_capture_on_commit_callbacks
+):
     # given: the feed read once (r4v.public_cache stores it)
     series, *_ = calendar
     url = reverse("meetings:feed-public")
     first = _by_uid(_events(client.get(url)))
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
-    assert len(queries) == VERSION and _by_uid(_events(again)).keys() == first.keys()
+    assert len(queries) == 0 and _by_uid(_events(again)).keys() == first.keys()
     # when: a sitting moves
     sitting = series.occurrences.order_by("start_at").last()
-    services.occurrence_move(
-        occurrence=sitting,
-        start_local=local(2027, 6, 9, 15),
-        end_local=local(2027, 6, 9, 16),
-        by=cal.regional_team,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.occurrence_move(
+            occurrence=sitting,
+            start_local=local(2027, 6, 9, 15),
+            end_local=local(2027, 6, 9, 16),
+            by=cal.regional_team,
+        )
     # then: the next request has it
     moved = [e for e in _by_uid(_events(client.get(url)))[series.uid] if "RECURRENCE-ID" in e]
     assert datetime.datetime(2027, 6, 9, 15, tzinfo=series.zone) in [e["DTSTART"].dt for e in moved]

@@ -151,6 +151,10 @@ def test_compose_runs_web_worker_and_beat_from_one_image_on_postgres_and_redis()
     assert services["worker"]["command"].startswith("celery -A r4v worker")
     assert services["beat"]["command"].startswith("celery -A r4v beat")
     assert "deploy" not in services["beat"]  # one beat: never scaled
+    # Redis is bounded, so anonymous visitors cannot grow the public cache without limit.
+    redis = services["redis"]["command"]
+    assert redis[redis.index("--maxmemory") + 1] == "256mb"
+    assert redis[redis.index("--maxmemory-policy") + 1] == "allkeys-lru"
 
 
 PRODUCTION = {

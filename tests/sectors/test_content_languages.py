@@ -140,17 +140,18 @@ def test_a_platform_description_is_shown_in_the_readers_language_else_with_a_not
 
 
 def test_a_new_spanish_version_shows_on_the_next_anonymous_request_despite_the_cache(
-    client, world, personas
+    client, world, personas, django_capture_on_commit_callbacks
 ):
     # given: the Spanish page read once (and stored in the public cache) with the fallback
     url = world.regional_health.get_absolute_url()
     assert NOTE_ES in _page(client, url, "es")
     # when: a co-coordinator writes the Spanish version
     editor = client_for(type(client)(), personas["co_coordinator"])
-    editor.post(
-        reverse("sectors:sector-page-edit", args=[world.regional_health.pk]),
-        {"purpose_en": "Coordinates the response.", "purpose_es": SALUD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(
+            reverse("sectors:sector-page-edit", args=[world.regional_health.pk]),
+            {"purpose_en": "Coordinates the response.", "purpose_es": SALUD},
+        )
     # then
     html = _page(client, url, "es")
     assert SALUD in html and NOTE_ES not in html

@@ -63,7 +63,9 @@ def _date_every_history(world, when):
         model.history.all().update(history_date=when)
 
 
-def test_the_sector_page_date_follows_a_new_co_coordinator(client, world):
+def test_the_sector_page_date_follows_a_new_co_coordinator(
+    client, world, django_capture_on_commit_callbacks
+):
     # given: everything of the world dated a year ago, then one new designation today
     a_year_ago = timezone.now() - datetime.timedelta(days=365)
     _date_every_history(world, a_year_ago)
@@ -72,7 +74,8 @@ def test_the_sector_page_date_follows_a_new_co_coordinator(client, world):
         today = date_format(timezone.localdate(), "DATE_FORMAT")
     url = world.regional_health.get_absolute_url()
     before = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
-    CoCoordinatorFactory(co_lead=world.unhcr_health)
+    with django_capture_on_commit_callbacks(execute=True):
+        CoCoordinatorFactory(co_lead=world.unhcr_health)
     # when
     after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
     # then
