@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from r4v.audit import save_audited
 from r4v.errors import DomainError
 from sectors import services
 from sectors.models import ChangeNotice, CoLeadDesignation, PartnerMembership, PlatformSector
+from sectors.services import structure
 
 from ..conftest import api_for, client_for
 
@@ -49,6 +51,14 @@ def test_saving_an_existing_row_without_naming_its_fields_is_refused(world, pers
     assert ps.purpose_en == "Coordinates the response."
 
 
+def _after_a_moment(save):
+    def slow(*args, **kwargs):
+        time.sleep(0.2)
+        return save(*args, **kwargs)
+
+    return slow
+
+
 def _race(*calls) -> list[str]:
     """Run each call on its own connection, released together; "ok" or the refusal's code."""
     barrier = threading.Barrier(len(calls))
@@ -77,10 +87,13 @@ def _race(*calls) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_deactivating_a_sector_while_a_co_lead_is_designated_leaves_no_open_co_lead_on_it(
-    world, personas, attempt
+    world, personas, attempt, monkeypatch
 ):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writer; the row lock is exercised on PostgreSQL")
+    # Each write waits a moment between its check and its save, so that both checks would pass
+    # before either save if nothing but the sector's row lock kept them apart.
+    monkeypatch.setattr(structure, "save_audited", _after_a_moment(structure.save_audited))
     # given: Regional Protection is active and has no co-lead
     ps_pk = world.regional_protection.pk
     regional, admin = personas["regional"], personas["admin"]
