@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "guardian",
     "simple_history",
     "django_htmx",
     "r4v",
@@ -130,14 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "r4v.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
-]
-# guardian would otherwise create an "AnonymousUser" row in every database.
-ANONYMOUS_USER_NAME = None
-# Prefetching is documented to answer False for direct-FK permission models (guardian #1028).
-GUARDIAN_AUTO_PREFETCH = False
+# Who may do what is sectors.policy's answer, from role assignments; Django's own backend
+# serves the admin's model permissions.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-work"

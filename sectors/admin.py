@@ -9,7 +9,7 @@ notifications, so here it is read-only; the management pages are where it change
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from r4v.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyAuditedAdmin
+from r4v.admin import AuditedAdmin, ReadOnlyAuditedAdmin
 
 from . import services
 from .models import (
@@ -18,12 +18,9 @@ from .models import (
     CoLeadDesignation,
     Country,
     Organization,
-    OrganizationUserObjectPermission,
     PartnerMembership,
     Platform,
     PlatformSector,
-    PlatformSectorUserObjectPermission,
-    PlatformUserObjectPermission,
     RoleAssignment,
     Sector,
 )
@@ -160,31 +157,3 @@ class RoleAssignmentAdmin(ReadOnlyAuditedAdmin):
     @admin.display(description=_("scope"))
     def scope_display(self, obj):
         return obj.scope or "—"
-
-
-# guardian's object permissions on the scope objects: granted and revoked only by the role
-# services, shown here to answer "why can this person see that".
-class ObjectPermissionAdmin(ReadOnlyAdmin):
-    list_display = ("user", "permission", "content_object")
-    list_filter = ("permission",)
-    search_fields = ("user__email", "user__full_name")
-
-
-@admin.register(PlatformUserObjectPermission)
-class PlatformPermissionAdmin(ObjectPermissionAdmin):
-    list_select_related = ("user", "permission__content_type", "content_object")
-
-
-@admin.register(PlatformSectorUserObjectPermission)
-class PlatformSectorPermissionAdmin(ObjectPermissionAdmin):
-    list_select_related = (
-        "user",
-        "permission__content_type",
-        "content_object__platform",
-        "content_object__sector",
-    )
-
-
-@admin.register(OrganizationUserObjectPermission)
-class OrganizationPermissionAdmin(ObjectPermissionAdmin):
-    list_select_related = ("user", "permission__content_type", "content_object")

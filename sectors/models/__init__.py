@@ -18,9 +18,6 @@ from .designations import (
     in_force_q,
 )
 from .roles import (
-    OrganizationUserObjectPermission,
-    PlatformSectorUserObjectPermission,
-    PlatformUserObjectPermission,
     RoleAssignment,
 )
 from .structure import (
@@ -42,13 +39,10 @@ __all__ = [
     "Country",
     "DesignationQuerySet",
     "Organization",
-    "OrganizationUserObjectPermission",
     "PartnerMembership",
     "PartnerQuerySet",
     "Platform",
     "PlatformSector",
-    "PlatformSectorUserObjectPermission",
-    "PlatformUserObjectPermission",
     "RoleAssignment",
     "Sector",
     "Term",

@@ -1,12 +1,10 @@
-"""Roles people hold on the structure, and the object-permission tables that
-`sectors.services.role_grant` / `role_revoke` keep in step with them for `sectors.policy`."""
+"""Roles people hold on the structure: what `sectors.policy` reads to decide who may do what."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .structure import Organization, Platform, PlatformSector
@@ -121,17 +119,3 @@ class RoleAssignment(models.Model):
     @property
     def scope(self):
         return self.platform or self.platform_sector or self.organization
-
-
-# Direct-FK object-permission tables: joins by integer key rather than guardian's varchar
-# generic key, and rows go away with their object (guardian pitfalls #15, #213, #451).
-class PlatformUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Platform, on_delete=models.CASCADE)
-
-
-class PlatformSectorUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(PlatformSector, on_delete=models.CASCADE)
-
-
-class OrganizationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)

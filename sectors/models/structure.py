@@ -96,7 +96,6 @@ class Platform(BilingualName):
                 fields=["kind"], condition=Q(kind="regional"), name="platform_one_regional"
             ),
         ]
-        permissions = [("manage_platform", _("Manage the sectors of this platform"))]
 
     def __str__(self):
         return self.name
@@ -199,10 +198,6 @@ class Organization(models.Model):
                 Lower("acronym"), condition=~Q(acronym=""), name="organization_acronym_ci_unique"
             ),
         ]
-        permissions = [
-            ("act_for_organization", _("Act as co-lead focal point for this organization")),
-            ("member_of_organization", _("Work for this partner organization")),
-        ]
 
     def __str__(self):
         return self.display_acronym or self.display_name
@@ -271,7 +266,6 @@ class PlatformSector(models.Model):
                 name="platformsector_interval_positive",
             ),
         ]
-        permissions = [("coordinate_sector", _("Coordinate this sector on this platform"))]
 
     def __str__(self):
         return f"{self.platform} – {self.sector}"

@@ -2,12 +2,13 @@
 
 `can(user, action, obj)` answers for one object; `platform_sector_q(user, action)` answers
 "which sectors" as a queryset filter, so lists, counts and exports never disagree with detail
-pages. Both read the same `Scope`, which is built from django-guardian's object permissions on
-the scope objects (platforms, sectors on platforms, organizations). Those permissions are
-granted and revoked only by `sectors.services.role_grant` / `role_revoke`.
+pages. Both read the same `Scope`, which is built from the user's active role assignments
+(`RoleAssignment`: platforms, sectors on platforms, organizations), granted and revoked only
+by `sectors.services.role_grant` / `role_revoke` and by the designations that imply a role.
+There is no second copy of them (no object-permission rows) to fall out of step.
 
 Program-cycle submissions, meetings and figures derive their access from their sector or
-platform through `platform_sector_q` / `platform_q`; there are no per-record permission rows.
+platform through `platform_sector_q`; there are no per-record permission rows.
 
 The package has two halves: `access` (the scope, `can` / `require`, the queryset filters and
 the `allowed_actions` registry) and `parties` (the seed's parties with `holders` / `holds`, and
@@ -35,7 +36,6 @@ from .access import (
     _ACTION_SOURCES,
     ANONYMOUS,
     ROLE_GIVERS,
-    ROLE_PERMISSIONS,
     Action,
     Role,
     Scope,
@@ -53,7 +53,6 @@ from .parties import Party, Where, focal_points_by_organization, holders, holds,
 __all__ = [
     "ANONYMOUS",
     "ROLE_GIVERS",
-    "ROLE_PERMISSIONS",
     "_ACTION_SOURCES",
     "Action",
     "Party",

@@ -7,30 +7,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q
-from guardian.shortcuts import get_objects_for_user
 
 from r4v.errors import NotAllowed
 
 from ..models import (
     CoLeadDesignation,
-    Organization,
     PartnerMembership,
     Platform,
     PlatformSector,
     RoleAssignment,
 )
-from .parties import Party, holds, where_of
+from .parties import where_of
 
 Role = RoleAssignment.Role
 
-# Role -> (scope field on RoleAssignment, guardian permission on that scope object).
-ROLE_PERMISSIONS: dict[str, tuple[str, str]] = {
-    Role.REGIONAL_TEAM: ("platform", "sectors.manage_platform"),
-    Role.PLATFORM_TEAM: ("platform", "sectors.manage_platform"),
-    Role.CO_COORDINATOR: ("platform_sector", "sectors.coordinate_sector"),
-    Role.CO_LEAD_FOCAL_POINT: ("organization", "sectors.act_for_organization"),
-    Role.PARTNER_MEMBER: ("organization", "sectors.member_of_organization"),
-}
 
 
 class Action(StrEnum):
@@ -90,13 +80,6 @@ class Scope:
 ANONYMOUS = Scope()
 
 
-def _ids(user, perm: str, model) -> frozenset[int]:
-    objects = get_objects_for_user(
-        user, perm, model, use_groups=False, with_superuser=False, accept_global_perms=False
-    )
-    return frozenset(objects.values_list("pk", flat=True))
-
-
 def scope_of(user) -> Scope:
     """The user's scope, cached on the user object: one request, one computation.
 
@@ -107,20 +90,30 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_r4v_scope", None)
     if cached is not None:
         return cached
-    managed = _ids(user, "sectors.manage_platform", Platform)
-    # One definition of the Regional Platform team: the holders of its role (see the module
-    # docstring), who oversee every platform's structure. Administrators act with the same
-    # rights without being the team.
-    is_regional = user.is_superuser or holds(user, Party.REGIONAL_PLATFORM)
+    # The one truth: the user's active role assignments, read in one query. (A designation
+    # grants and ends its role assignment in the same transaction: sectors.services.)
+    held: dict[str, set[int]] = {role: set() for role in Role}
+    is_regional = user.is_superuser
+    for role, platform_id, platform_sector_id, organization_id, kind in (
+        RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list(
+            "role", "platform_id", "platform_sector_id", "organization_id", "platform__kind"
+        )
+    ):
+        held[role].add(platform_id or platform_sector_id or organization_id)
+        # One definition of the Regional Platform team: the holders of its role on the
+        # Regional Platform (`holders(Party.REGIONAL_PLATFORM)`), who oversee every
+        # platform's structure. Administrators act with the same rights without being it.
+        is_regional |= role == Role.REGIONAL_TEAM and kind == Platform.Kind.REGIONAL
+    managed = held[Role.REGIONAL_TEAM] | held[Role.PLATFORM_TEAM]
     if is_regional:
-        managed = frozenset(Platform.objects.values_list("pk", flat=True))
+        managed = set(Platform.objects.values_list("pk", flat=True))
     scope = Scope(
         is_admin=user.is_superuser,
         is_regional=is_regional,
-        managed_platform_ids=managed,
-        coordinated_sector_ids=_ids(user, "sectors.coordinate_sector", PlatformSector),
-        focal_org_ids=_ids(user, "sectors.act_for_organization", Organization),
-        member_org_ids=_ids(user, "sectors.member_of_organization", Organization),
+        managed_platform_ids=frozenset(managed),
+        coordinated_sector_ids=frozenset(held[Role.CO_COORDINATOR]),
+        focal_org_ids=frozenset(held[Role.CO_LEAD_FOCAL_POINT]),
+        member_org_ids=frozenset(held[Role.PARTNER_MEMBER]),
     )
     user._r4v_scope = scope
     return scope

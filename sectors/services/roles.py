@@ -1,4 +1,4 @@
-"""Roles: granting and revoking them, with the guardian permissions that follow.
+"""Roles: granting and revoking them.
 
 Who may give which role is `sectors.policy.ROLE_GIVERS`; the rules that keep the structure
 runnable (at least one administrator, never one's own last role) are here.
@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from guardian.shortcuts import assign_perm, remove_perm
 
 from r4v.audit import locked, save_audited
 from r4v.errors import DomainError
@@ -107,7 +106,7 @@ def _role_grant(
     platform_sector: PlatformSector | None = None,
     organization: Organization | None = None,
 ) -> RoleAssignment:
-    """Record the role and grant the matching guardian object permission.
+    """Record the role (the policy reads it: sectors.policy.scope_of).
 
     Idempotent: granting a role the user already holds returns the active assignment. Also
     called by services that imply a role (designating a co-coordinator gives the sector role).
@@ -147,15 +146,12 @@ def _role_grant(
             reason=N_("Administrator role granted"),
             update_fields=["is_staff", "is_superuser"],
         )
-    else:
-        field, perm = policy.ROLE_PERMISSIONS[role]
-        assign_perm(perm, user, getattr(assignment, field))
     policy.forget_scope(user)
     return assignment
 
 
 def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
-    """End a role; the guardian permission goes only if no other active role still needs it."""
+    """End a role."""
     if assignment.revoked_at is not None:
         return assignment
     assignment.revoked_at = timezone.now()
@@ -174,17 +170,6 @@ def _role_revoke(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
             reason=N_("Administrator role revoked"),
             update_fields=["is_staff", "is_superuser"],
         )
-    else:
-        field, perm = policy.ROLE_PERMISSIONS[assignment.role]
-        scope_obj = getattr(assignment, field)
-        still_needed = RoleAssignment.objects.filter(
-            user=user,
-            revoked_at__isnull=True,
-            role__in=[r for r, (f, p) in policy.ROLE_PERMISSIONS.items() if p == perm],
-            **{field: scope_obj},
-        ).exists()
-        if not still_needed:
-            remove_perm(perm, user, scope_obj)
     policy.forget_scope(user)
     return assignment
 

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from guardian.models import UserObjectPermission
 
 from r4v.models import ApiToken, Notification, User
 from sectors.models import (
@@ -24,7 +23,6 @@ from sectors.models import (
     Organization,
     PartnerMembership,
     PlatformSector,
-    PlatformSectorUserObjectPermission,
     RoleAssignment,
 )
 
@@ -51,8 +49,6 @@ def snapshot() -> dict[str, int]:
         counts[f"{model.__name__} history"] = model.history.count()
     counts["Notification"] = Notification.objects.count()
     counts["ApiToken"] = ApiToken.objects.count()
-    counts["sector permissions"] = PlatformSectorUserObjectPermission.objects.count()
-    counts["generic permissions"] = UserObjectPermission.objects.count()
     return counts
 
 

@@ -18,6 +18,7 @@ from r4v.errors import DomainError, NotAllowed
 from r4v.models import Notification, User
 from sectors import services
 from sectors.models import ChangeNotice, CoCoordinatorDesignation, CoLeadDesignation, RoleAssignment
+from sectors.policy import scope_of
 
 from ..conftest import client_for
 
@@ -44,12 +45,8 @@ def _replacement(world, by, **overrides):
 
 
 def _coordinates(user, ps) -> bool:
-    # A fresh instance: guardian and the policy cache nothing across calls on it.
-    user = User.objects.get(pk=user.pk)
-    active = RoleAssignment.objects.filter(
-        user=user, role="co_coordinator", platform_sector=ps, revoked_at__isnull=True
-    ).exists()
-    return active and user.has_perm("sectors.coordinate_sector", ps)
+    # A fresh instance: the policy caches its scope on the user object.
+    return ps.pk in scope_of(User.objects.get(pk=user.pk)).coordinated_sector_ids
 
 
 # --- Filing: the service's rules ------------------------------------------------------------------

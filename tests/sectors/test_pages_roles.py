@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from r4v.models import User
 from sectors.models import RoleAssignment
+from sectors.policy import scope_of
 
 from ..conftest import REGIONAL, client_for
 from .conftest import (
@@ -79,7 +80,7 @@ def test_the_regional_team_grants_and_revokes_an_organization_role(client, world
     assert revoked["Location"] == reverse("sectors:organization-roles", args=[world.ngo.pk])
     assignment.refresh_from_db()
     assert assignment.revoked_at is not None
-    assert not User.objects.get(pk=outsider.pk).has_perm("sectors.act_for_organization", world.ngo)
+    assert world.ngo.pk not in scope_of(User.objects.get(pk=outsider.pk)).focal_org_ids
 
 
 # --- Bad input ------------------------------------------------------------------------------------

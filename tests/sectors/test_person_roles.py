@@ -8,6 +8,7 @@ from r4v.celery import app as celery_app
 from r4v.models import User
 from sectors import services
 from sectors.models import RoleAssignment
+from sectors.policy import scope_of
 
 from ..conftest import client_for
 
@@ -51,7 +52,7 @@ def test_a_new_focal_point_is_added_with_the_role_and_invited_after_commit(
     assert person.full_name == "Rosa Mena" and not person.has_usable_password()
     assignment = RoleAssignment.objects.get(user=person, revoked_at=None)
     assert (assignment.role, assignment.organization) == (Role.CO_LEAD_FOCAL_POINT, world.ngo)
-    assert person.has_perm("sectors.act_for_organization", world.ngo)
+    assert world.ngo.pk in scope_of(person).focal_org_ids
     [invitation] = mailoutbox
     assert invitation.to == ["rosa.mena@cs.example"]
     assert "/accounts/password/reset/" in invitation.body

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from r4v.errors import NotAllowed
 from sectors import services
 from sectors.models import CoCoordinatorDesignation, RoleAssignment
+from sectors.policy import scope_of
 
 from ..factories import UserFactory
 
@@ -46,7 +47,7 @@ def test_designating_a_co_coordinator_grants_the_sector_role_and_records_who(wor
         RoleAssignment.objects.filter(user=person, role="co_coordinator", revoked_at=None).count()
         == 1
     )
-    assert person.has_perm("sectors.coordinate_sector", world.regional_health)
+    assert world.regional_health.pk in scope_of(person).coordinated_sector_ids
     assert designation.history.get().history_user == personas["regional"]
 
 
