@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders, services
+from . import forms, reminders, services
 
 
 @shared_task(name="r4v.deliver_notification")
@@ -16,6 +16,13 @@ def deliver_pending_notifications() -> int:
 @shared_task(name="r4v.send_invitation")
 def send_invitation(user_id: int) -> bool:
     return services.invitation_send(user_id=user_id)
+
+
+@shared_task(name="r4v.send_password_reset")
+def send_password_reset(email: str, language: str) -> None:
+    form = forms.PasswordResetForm(data={"email": email})
+    if form.is_valid():
+        form.send_now(language=language)
 
 
 @shared_task(name="r4v.sweep_reminders")

@@ -413,3 +413,12 @@ def chromium_path():
 
 
 __all__ = ["PASSWORD", "PERSONAS", "REGIONAL", "api_for", "client_for"]
+
+
+@pytest.fixture
+def tasks_run_inline():
+    """Run tasks where they are enqueued (Celery's eager mode), so their e-mails land in the
+    test's outbox."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

@@ -309,7 +309,7 @@ def _code_sets_it(client, user, mailoutbox):
     [_change_own_password, _reset_by_e_mail, _admin_sets_it, _code_sets_it],
     ids=["own-change", "reset", "admin-set-password", "set_password-in-code"],
 )
-def test_a_new_password_ends_every_token_of_the_user(client, mailoutbox, change):
+def test_a_new_password_ends_every_token_of_the_user(client, mailoutbox, change, tasks_run_inline):
     # given
     user = UserFactory(email="ana@example.org")
     _a, first = api_token_create(user=user, name="First")

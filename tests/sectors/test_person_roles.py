@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from r4v.celery import app as celery_app
 from r4v.models import User
 from sectors import services
 from sectors.models import RoleAssignment
@@ -13,14 +12,6 @@ from sectors.policy import scope_of
 from ..conftest import client_for
 
 Role = RoleAssignment.Role
-
-
-@pytest.fixture
-def tasks_run_inline():
-    """Run the invitation task where it is enqueued, so its e-mail lands in the outbox."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def _counts() -> tuple[int, int]:
