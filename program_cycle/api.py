@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -227,7 +227,6 @@ class AttachmentViewSet(
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.AttachmentSerializer
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         visible = selectors.task_list_visible_to(self.request.user).values("pk")

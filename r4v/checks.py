@@ -99,3 +99,36 @@ def check_rest_framework_defaults(app_configs, **kwargs):
             "NUM_PROXIES must be set, or clients choose their throttle key by X-Forwarded-For"
         )
     return [checks.Warning(f"REST_FRAMEWORK: {p}.", id="r4v.W005") for p in problems]
+
+
+@checks.register(checks.Tags.security)
+def check_api_json_parser(app_configs, **kwargs):
+    """Every API view parses JSON with the kit's parser (r4v.parsers), whose depth and
+    surrogate checks turn what would be a 500 into a 400: a view or action that names its own
+    parsers must keep it."""
+    from rest_framework.parsers import JSONParser as DRFJSONParser
+
+    from .api import router
+    from .parsers import JSONParser
+
+    found = []
+    for _prefix, viewset, _basename in router.registry:
+        sources = [(viewset.__name__, viewset.parser_classes)]
+        sources += [
+            (f"{viewset.__name__}.{action.__name__}", action.kwargs["parser_classes"])
+            for action in viewset.get_extra_actions()
+            if "parser_classes" in action.kwargs
+        ]
+        for name, parsers in sources:
+            if any(
+                issubclass(parser, DRFJSONParser) and not issubclass(parser, JSONParser)
+                for parser in parsers
+            ):
+                found.append(
+                    checks.Error(
+                        f"{name} parses JSON with DRF's JSONParser.",
+                        hint="Use r4v.parsers.JSONParser (or leave parser_classes unset).",
+                        id="r4v.E001",
+                    )
+                )
+    return found

@@ -9,10 +9,13 @@ import json
 
 import pytest
 from django.core.cache import cache
+from rest_framework import parsers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from r4v.api import router
 from r4v.api_fields import EARLIEST_DATE, LATEST_DATE, MAX_ID, ChoiceField
+from r4v.checks import check_api_json_parser
 from r4v.parsers import MAX_DEPTH
 from sectors.models import CoLeadDesignation, Organization
 
@@ -50,6 +53,22 @@ def test_json_nested_5000_deep_answers_400_on_every_write(world, personas, write
     assert (response.status_code, response.json()["code"]) == (400, "parse_error")
     assert str(MAX_DEPTH) in response.json()["detail"]
     assert snapshot() == before
+
+
+def test_every_api_view_parses_json_with_the_kit_and_a_view_that_does_not_is_an_error(
+    monkeypatch,
+):
+    # given: the product's views, then one more that names DRF's own parser
+    assert check_api_json_parser(None) == []
+
+    class Careless(viewsets.ViewSet):
+        parser_classes = [parsers.JSONParser]
+
+    monkeypatch.setattr(router, "registry", [*router.registry, ("careless", Careless, "x")])
+    # when
+    errors = check_api_json_parser(None)
+    # then: `manage.py check` (and so migrate, runserver and CI's schema step) refuses it
+    assert [error.id for error in errors] == ["r4v.E001"] and "Careless" in errors[0].msg
 
 
 def test_json_nested_5000_deep_answers_400_on_the_token_endpoint(world, settings):
