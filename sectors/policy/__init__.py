@@ -45,8 +45,10 @@ from .access import (
     change_notice_q,
     forget_scope,
     platform_sector_q,
+    register_kind,
     require,
     scope_of,
+    visible_q,
 )
 from .parties import Party, Where, focal_points_by_organization, holders, holds, where_of
 
@@ -68,7 +70,9 @@ __all__ = [
     "holders",
     "holds",
     "platform_sector_q",
+    "register_kind",
     "require",
     "scope_of",
+    "visible_q",
     "where_of",
 ]

@@ -22,7 +22,6 @@ from .parties import where_of
 Role = RoleAssignment.Role
 
 
-
 class Action(StrEnum):
     # Sector set-up on a platform: activation, co-leads, co-coordinators, selection procedure.
     MANAGE_SECTOR = "manage_sector"
@@ -37,6 +36,11 @@ class Action(StrEnum):
     # A sector's internal pages (its set-up page read-only, later its meetings and tasks):
     # everyone who takes part in it, not only those who run it. See SECTOR_INTERNAL below.
     VIEW_SECTOR_INTERNAL = "view_sector_internal"
+    # Meetings for a sector (obj: the PlatformSector) or a whole platform (obj: the Platform):
+    # whoever runs it, and the sector's co-coordinators.
+    ORGANIZE_MEETINGS = "organize_meetings"
+    # Open a program cycle, generate its tasks: the Regional Platform (seed 000's table).
+    RUN_PROGRAM_CYCLE = "run_program_cycle"
 
 
 # Who grants and revokes each role (MANAGE_ROLES with the role, or an assignment, as obj).
@@ -94,10 +98,14 @@ def scope_of(user) -> Scope:
     # grants and ends its role assignment in the same transaction: sectors.services.)
     held: dict[str, set[int]] = {role: set() for role in Role}
     is_regional = user.is_superuser
-    for role, platform_id, platform_sector_id, organization_id, kind in (
-        RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list(
-            "role", "platform_id", "platform_sector_id", "organization_id", "platform__kind"
-        )
+    for (
+        role,
+        platform_id,
+        platform_sector_id,
+        organization_id,
+        kind,
+    ) in RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list(
+        "role", "platform_id", "platform_sector_id", "organization_id", "platform__kind"
     ):
         held[role].add(platform_id or platform_sector_id or organization_id)
         # One definition of the Regional Platform team: the holders of its role on the
@@ -167,7 +175,7 @@ def can(user, action: Action, obj=None) -> bool:
             return _may_give(s, obj)
         case Action.MANAGE_SECTOR:
             return _platform_id_of(obj) in s.managed_platform_ids
-        case Action.EDIT_SECTOR_PAGE:
+        case Action.EDIT_SECTOR_PAGE | Action.ORGANIZE_MEETINGS:
             return _platform_id_of(obj) in s.managed_platform_ids or (
                 isinstance(obj, PlatformSector) and obj.pk in s.coordinated_sector_ids
             )
@@ -184,8 +192,15 @@ def can(user, action: Action, obj=None) -> bool:
             except TypeError:  # no scope (people, organizations across platforms)
                 return False
             return where.platform_id is not None and where.platform_id in s.managed_platform_ids
-        case Action.MANAGE_ORGANIZATIONS | Action.DECIDE_CHANGE_NOTICE | Action.VIEW_GOVERNANCE:
+        case (
+            Action.MANAGE_ORGANIZATIONS
+            | Action.DECIDE_CHANGE_NOTICE
+            | Action.VIEW_GOVERNANCE
+            | Action.RUN_PROGRAM_CYCLE
+        ):
             return s.is_regional
+    if type(obj) in _KINDS and action in _KINDS[type(obj)].actions:
+        return _KINDS[type(obj)].actions[action](user, obj)
     return False
 
 
@@ -219,6 +234,38 @@ def change_notice_q(user) -> Q:
     if s.is_regional:
         return Q()
     return Q(co_lead__organization_id__in=s.focal_org_ids)
+
+
+# --- Other apps' objects ------------------------------------------------------------------------
+# The same door for the objects of the apps built on the structure (meetings, tasks, figures):
+# each registers, from its AppConfig.ready, which of its objects a user may see and what they may
+# do to one, next to the rules those read. Callers ask here (`visible_q`, `can`), never the app's
+# rule directly, so a list, a count, a summary and a detail page cannot disagree.
+
+
+@dataclass(frozen=True)
+class _Kind:
+    visible_q: Callable[..., Q]
+    actions: dict[str, Callable[[object, object], bool]]
+
+
+_KINDS: dict[type, _Kind] = {}
+
+
+def register_kind(
+    model: type,
+    *,
+    visible_q: Callable[..., Q],
+    actions: dict[str, Callable[[object, object], bool]] | None = None,
+) -> None:
+    """`visible_q(user, prefix="") -> Q` filters the objects of `model` a user may see (`prefix`
+    leads from a queried model to it); `actions[name](user, obj) -> bool` answers `can`."""
+    _KINDS[model] = _Kind(visible_q=visible_q, actions=dict(actions or {}))
+
+
+def visible_q(user, model: type, prefix: str = "") -> Q:
+    """Filter for the objects of `model` that `user` may see."""
+    return _KINDS[model].visible_q(user, prefix)
 
 
 # --- Allowed actions ----------------------------------------------------------------------------
