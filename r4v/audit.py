@@ -44,3 +44,12 @@ def locked[M: models.Model](model: type[M] | models.QuerySet, pk) -> M:
     # `of=("self",)`: a queryset with select_related would otherwise lock the joined rows
     # too, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
+def delete_audited(obj: models.Model, *, by, reason: str) -> None:
+    """Delete `obj`, attributing its history row (simple-history records deletes too) to `by`
+    with `reason`. Bulk `QuerySet.delete()` records nothing: rows with a history go one by one.
+    """
+    obj._history_user = by
+    obj._change_reason = reason
+    obj.delete()
