@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LockoutMixin
@@ -39,7 +40,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = "Edited in the admin"
+        obj._change_reason = N_("Edited in the admin")
         super().save_model(request, obj, form, change)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
 from . import tokens
@@ -281,7 +282,7 @@ def person_get_or_create(
     user.speaks_spanish = bool(speaks_spanish)
     user.speaks_english = bool(speaks_english)
     user.set_unusable_password()
-    save_audited(user, by=by, reason="Person added")
+    save_audited(user, by=by, reason=N_("Person added"))
     transaction.on_commit(lambda: _enqueue_invitation(user.pk))
     return user
 
@@ -359,7 +360,7 @@ def user_profile_update(*, user: User, by: User, **fields) -> User:
         return user
     for name in changed:
         setattr(user, name, fields[name])
-    return save_audited(user, by=by, reason="Profile updated", update_fields=changed)
+    return save_audited(user, by=by, reason=N_("Profile updated"), update_fields=changed)
 
 
 SYSTEM_EMAIL = "system@r4v.invalid"

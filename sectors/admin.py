@@ -8,6 +8,7 @@ notifications, so here it is read-only; the management pages are where it change
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from r4v.admin import AuditedAdmin, ReadOnlyAuditedAdmin
 
@@ -67,7 +68,7 @@ class OrganizationAdmin(AuditedAdmin):
             services.organization_update(
                 organization=obj,
                 by=request.user,
-                reason="Edited in the admin",
+                reason=N_("Edited in the admin"),
                 **{field: getattr(obj, field) for field in form.changed_data},
             )
             return
