@@ -515,7 +515,7 @@ def test_query_counts_do_not_grow_with_the_number_of_rows(client, world, persona
     # One row at every level first: Django skips a prefetch when there is nothing to
     # prefetch for, which would make the baseline lower for a reason unrelated to growth.
     _grow(world, size=1, tag="a")
-    # The first request also fills process-wide caches (content types for guardian).
+    # The first request also fills process-wide caches (content types, translations).
     client.get(urls["home"])
     before = {name: _count(client, url) for name, url in urls.items()}
     # when
