@@ -5,8 +5,6 @@ Reads come from `meetings.selectors` (out of scope answers 404, as if missing); 
 a small input serializer and call one service, whose DomainError becomes a 400/403 with a code.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -14,19 +12,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from r4v.api_errors import AutoSchema, ErrorSerializer
-from r4v.api_fields import MAX_ID, Pagination
+from r4v.api_fields import Pagination, query_datetime, query_id
 from r4v.rows import FlatList
 from sectors.models import PlatformSector
 
 from . import quorum, selectors, services
 from . import serializers as s
-from .conflicts import with_details
+from .conflicts import as_seen_by
 from .models import ActionPoint, Minutes
 
 
@@ -46,13 +44,13 @@ def _parsed(serializer_class, data, **context):
     return serializer
 
 
-def _conflicts_response(error: services.ConflictsNotAccepted):
+def _conflicts_response(error: services.ConflictsNotAccepted, user):
     return Response(
         {
             "code": error.code,
             "detail": error.detail,
             "errors": {error.field: [error.detail]},
-            "conflicts": s.ClashSerializer(with_details(error.clashes), many=True).data,
+            "conflicts": s.ClashSerializer(as_seen_by(error.clashes, user), many=True).data,
         },
         status=status.HTTP_400_BAD_REQUEST,
     )
@@ -70,39 +68,19 @@ _FILTERS = [
 ]
 
 
-def _filtered(queryset, params, prefix=""):
+def _filtered(queryset, request, prefix=""):
     for name, lookup in (
         ("platform", "platform_id"),
         ("platform_sector", "platform_sector_id"),
-        ("kind", "kind"),
         ("organization", "invited_organizations"),
     ):
-        value = params.get(name)
-        if value:
-            if name != "kind" and not (
-                value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
-            ):
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            _("Enter a whole number from %(minimum)d to %(maximum)d.")
-                            % {"minimum": 1, "maximum": MAX_ID}
-                        ]
-                    }
-                )
-            queryset = queryset.filter(**{f"{prefix}{lookup}": value})
+        pk = query_id(request, name)
+        if pk is not None:
+            queryset = queryset.filter(**{f"{prefix}{lookup}": pk})
+    kind = request.query_params.get("kind")
+    if kind:
+        queryset = queryset.filter(**{f"{prefix}kind": kind})
     return queryset
-
-
-def _datetime_param(params, name):
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise serializers.ValidationError({name: [_("Give an ISO 8601 date and time.")]}) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
 class MeetingViewSet(
@@ -121,7 +99,7 @@ class MeetingViewSet(
         )
         # No DISTINCT: the one filter through a many-to-many (`organization`) names one
         # organization, and a meeting invites each organization once.
-        return _filtered(queryset, self.request.query_params)
+        return _filtered(queryset, self.request)
 
     @extend_schema(parameters=_FILTERS)
     def list(self, request, *args, **kwargs):
@@ -141,7 +119,7 @@ class MeetingViewSet(
                 accept_conflicts=data.validated_data["accept_conflicts"],
             )
         except services.ConflictsNotAccepted as error:
-            return _conflicts_response(error)
+            return _conflicts_response(error, request.user)
         return Response(s.MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -160,7 +138,7 @@ class MeetingViewSet(
                 accept_conflicts=data.validated_data["accept_conflicts"],
             )
         except services.ConflictsNotAccepted as error:
-            return _conflicts_response(error)
+            return _conflicts_response(error, request.user)
         return Response(s.MeetingSerializer(meeting).data)
 
     @extend_schema(
@@ -181,7 +159,8 @@ class MeetingViewSet(
         description=_(
             "Meetings on the shared calendar that overlap the proposal and share part of its "
             "audience. Takes the proposal as query parameters (start, end, time_zone, platform, "
-            "platform_sector, invited_*, rrule); saves nothing."
+            "platform_sector, invited_*, rrule); saves nothing. A meeting you may not see shows "
+            "only its times, organizing sector and kind."
         ),
         parameters=[s.ProposalSerializer, OpenApiParameter("exclude_meeting", int)],
         responses={200: s.ClashSerializer(many=True), **_errors(400, 401)},
@@ -191,7 +170,7 @@ class MeetingViewSet(
         data = _parsed(s.ProposalSerializer, _query_dict(request))
         exclude = self._excluded(request)
         clashes = services.conflicts_preview(draft=data.draft(), exclude_meeting=exclude)
-        return Response(s.ClashSerializer(with_details(clashes), many=True).data)
+        return Response(s.ClashSerializer(as_seen_by(clashes, request.user), many=True).data)
 
     @extend_schema(
         summary=_("Free slots for a proposed meeting"),
@@ -216,12 +195,8 @@ class MeetingViewSet(
         )
 
     def _excluded(self, request):
-        pk = request.query_params.get("exclude_meeting")
-        if not pk:
-            return None
-        if not pk.isdigit():
-            raise serializers.ValidationError({"exclude_meeting": [_("Give a number.")]})
-        return selectors.meeting_get_for(user=request.user, pk=pk)
+        pk = query_id(request, "exclude_meeting")
+        return None if pk is None else selectors.meeting_get_for(user=request.user, pk=pk)
 
 
 def _query_dict(request) -> dict:
@@ -240,13 +215,12 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        params = self.request.query_params
         queryset = selectors.occurrences_visible_to(
             self.request.user,
-            start=_datetime_param(params, "start"),
-            end=_datetime_param(params, "end"),
+            start=query_datetime(self.request, "start"),
+            end=query_datetime(self.request, "end"),
         )
-        return _filtered(queryset, params, prefix="meeting__")
+        return _filtered(queryset, self.request, prefix="meeting__")
 
     @extend_schema(parameters=[*_RANGE, *_FILTERS])
     def list(self, request, *args, **kwargs):
@@ -271,7 +245,7 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 by=request.user,
             )
         except services.ConflictsNotAccepted as error:
-            return _conflicts_response(error)
+            return _conflicts_response(error, request.user)
         return Response(s.OccurrenceSerializer(occurrence).data)
 
     @extend_schema(
@@ -325,25 +299,44 @@ class MinutesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        visible = selectors.meeting_visible_q(self.request.user, prefix="occurrence__meeting__")
-        return Minutes.objects.filter(visible).order_by("-pk")
+        return Minutes.objects.filter(selectors.minutes_visible_q(self.request.user)).order_by(
+            "-pk"
+        )
 
     @extend_schema(
-        summary=_("Write or correct the minutes of a sitting"),
-        request=s.MinutesSerializer,
-        responses={201: s.MinutesSerializer, **_errors(400, 401, 403, 404)},
+        summary=_("Write the minutes of a sitting"),
+        description=_(
+            "For a sitting without minutes; correct existing minutes with a PATCH of them."
+        ),
+        request=s.MinutesInputSerializer,
+        responses={201: s.MinutesSerializer, **_errors(400, 401, 403)},
     )
     def create(self, request):
-        data = _parsed(s.MinutesSerializer, request.data).validated_data
-        occurrence = selectors.occurrence_get_for(user=request.user, pk=data["occurrence"].pk)
+        data = _parsed(s.MinutesInputSerializer, request.data, user=request.user).validated_data
         minutes = services.minutes_save(
-            occurrence=occurrence,
+            occurrence=data["occurrence"],
             by=request.user,
-            key_topics=data.get("key_topics", ""),
-            decisions=data.get("decisions", ""),
-            recording_url=data.get("recording_url", ""),
+            key_topics=data["key_topics"],
+            decisions=data["decisions"],
+            recording_url=data["recording_url"],
+            only_new=True,
         )
         return Response(s.MinutesSerializer(minutes).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Correct the minutes of a sitting"),
+        description=_("Changes the texts sent, keeps the others; refused once they are final."),
+        request=s.MinutesTextSerializer,
+        responses={200: s.MinutesSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def partial_update(self, request, pk=None):
+        minutes = self.get_object()
+        serializer = s.MinutesTextSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        minutes = services.minutes_save(
+            occurrence=minutes.occurrence, by=request.user, **serializer.validated_data
+        )
+        return Response(s.MinutesSerializer(minutes).data)
 
     @extend_schema(
         summary=_("Circulate the minutes to the invitees (comments open five days)"),
@@ -376,9 +369,7 @@ class ActionPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ActionPoint.objects.none()
-        visible = selectors.meeting_visible_q(
-            self.request.user, prefix="minutes__occurrence__meeting__"
-        )
+        visible = selectors.minutes_visible_q(self.request.user, prefix="minutes__")
         queryset = ActionPoint.objects.filter(visible | Q(owner=self.request.user))
         if self.request.query_params.get("mine"):
             queryset = queryset.filter(owner=self.request.user)
@@ -397,7 +388,7 @@ class ActionPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     def create(self, request):
         data = _parsed(s.ActionPointSerializer, request.data).validated_data
-        visible = selectors.meeting_visible_q(request.user, prefix="occurrence__meeting__")
+        visible = selectors.minutes_visible_q(request.user)
         minutes = Minutes.objects.filter(visible, pk=data["minutes"].pk).first()
         if minutes is None:
             raise Http404

@@ -10,7 +10,8 @@ sector's meeting at regional level").
 
 from collections.abc import Iterable
 
-from sectors.models import CoLeadDesignation, PartnerMembership, Platform, PlatformSector
+from sectors.models import Platform, PlatformSector
+from sectors.policy import Action, platform_sector_q, scope_of
 
 REGIONAL = "regional"
 
@@ -35,26 +36,20 @@ def meeting_keys(
     return keys
 
 
-def user_keys(scope) -> set[str]:
-    """The keys of the meetings a user is concerned by (sees when internal), from their scope.
+def user_keys(user) -> set[str]:
+    """The keys of the meetings a user is concerned by (sees when internal).
 
-    Partners and co-lead focal points are concerned by the meetings of the sectors their
-    organization takes part in, and by those their organization is invited to.
+    A sector's key for each sector whose internal pages they may see (`sectors.policy`,
+    VIEW_SECTOR_INTERNAL: its co-coordinators and platform team, and partner staff and co-lead
+    focal points while their organization is a partner or a co-lead there, by its dates), so the
+    meetings and the sector's pages never disagree; their platforms' and organizations' keys for
+    the meetings those are invited to.
     """
-    org_ids = scope.member_org_ids | scope.focal_org_ids
-    sector_ids = set(scope.coordinated_sector_ids)
-    if org_ids:
-        sector_ids |= set(
-            PartnerMembership.objects.filter(
-                organization_id__in=org_ids, left_on__isnull=True
-            ).values_list("platform_sector_id", flat=True)
-        )
-        sector_ids |= set(
-            CoLeadDesignation.objects.open()
-            .filter(organization_id__in=scope.focal_org_ids)
-            .values_list("platform_sector_id", flat=True)
-        )
+    s = scope_of(user)
+    sector_ids = PlatformSector.objects.filter(
+        platform_sector_q(user, Action.VIEW_SECTOR_INTERNAL)
+    ).values_list("pk", flat=True)
     keys = {f"s:{pk}" for pk in sector_ids}
-    keys |= {f"p:{pk}" for pk in scope.managed_platform_ids}
-    keys |= {f"o:{pk}" for pk in org_ids}
+    keys |= {f"p:{pk}" for pk in s.managed_platform_ids}
+    keys |= {f"o:{pk}" for pk in s.member_org_ids | s.focal_org_ids}
     return keys

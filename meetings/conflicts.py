@@ -3,6 +3,14 @@
 Overlap is half-open: [start, end) and [other_start, other_end) overlap when
 start < other_end and end > other_start, so a meeting ending at 10:00 and one starting at 10:00
 do not clash. All comparisons are between UTC instants, so zones never enter the rule.
+
+Decision (issues 21, 22): the check finds clashes with every meeting that shares the audience,
+including meetings the person asking may not see (a national team proposing a time that clashes
+with a regional internal meeting must still learn that the time is taken). What a clash shows
+depends on `selectors.meeting_visible_q`, the one rule for "may this user see this meeting": a
+meeting in scope is shown in full; one out of scope shows only its times (UTC, and in its
+organizer's zone), its organizing sector (or platform) and its kind — never its title, agenda,
+id or organizer. `as_seen_by` applies this for the API and the pages alike.
 """
 
 import dataclasses
@@ -15,9 +23,9 @@ from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from r4v.services import notification_send
-
 from .models import MAX_DURATION, Conflict, Meeting, MeetingAudience, Occurrence
+from .notices import notify, when
+from .selectors import meetings_in_scope
 
 Interval = tuple[datetime.datetime, datetime.datetime]
 
@@ -95,6 +103,26 @@ class Clash:
     start: datetime.datetime
     end: datetime.datetime
     other: Occurrence
+
+
+@dataclasses.dataclass(frozen=True)
+class SeenClash:
+    """A clash as one user may see it: `in_scope` False hides who and what (see the decision)."""
+
+    clash: Clash
+    in_scope: bool
+
+    @property
+    def other(self) -> Occurrence:
+        return self.clash.other
+
+
+def as_seen_by(clashes: Sequence[Clash], user) -> list[SeenClash]:
+    """The clashes with their details loaded and each marked in or out of `user`'s scope:
+    five queries, whatever the number of clashes."""
+    with_details(clashes)
+    visible = meetings_in_scope(user, {c.other.meeting_id for c in clashes}) if clashes else set()
+    return [SeenClash(c, c.other.meeting_id in visible) for c in clashes]
 
 
 def clashes_for(
@@ -237,48 +265,89 @@ def _conflict_record(key: str, a: _Row, b: _Row) -> bool:
         return False
 
 
+def _described(meeting: Meeting, *, in_scope: bool) -> str:
+    """The other meeting as a notification names it: by its title in scope, else by its sector
+    and kind only (the decision above)."""
+    if in_scope:
+        return f"“{meeting.title}”"
+    return _("a meeting of %(sector)s (%(kind)s)") % {
+        "sector": meeting.platform_sector or meeting.platform,
+        "kind": meeting.get_kind_display(),
+    }
+
+
 def _conflict_notify(conflict: Conflict) -> None:
-    first = Occurrence.objects.select_related("meeting__organizer").get(pk=conflict.first_id)
-    second = Occurrence.objects.select_related("meeting__organizer").get(pk=conflict.second_id)
+    related = ("meeting__organizer", "meeting__platform", "meeting__platform_sector__sector")
+    first = Occurrence.objects.select_related(*related).get(pk=conflict.first_id)
+    second = Occurrence.objects.select_related(*related).get(pk=conflict.second_id)
     for mine, theirs in ((first, second), (second, first)):
-        notification_send(
-            recipients=[mine.meeting.organizer],
-            subject=lambda m=mine, t=theirs: (
-                _("“%(mine)s” overlaps “%(theirs)s”")
-                % {"mine": m.meeting.title, "theirs": t.meeting.title}
-            ),
-            body=lambda m=mine, t=theirs: (
-                _(
-                    "Your meeting on %(when)s UTC overlaps “%(theirs)s” (%(other)s UTC), organized "
-                    "by %(organizer)s, and they share part of the audience. Consider moving one."
-                )
-                % {
-                    "when": f"{m.start_at:%Y-%m-%d %H:%M}",
-                    "theirs": t.meeting.title,
-                    "other": f"{t.start_at:%Y-%m-%d %H:%M}",
-                    "organizer": t.meeting.organizer,
+        reader = mine.meeting.organizer
+        in_scope = bool(meetings_in_scope(reader, [theirs.meeting_id]))
+
+        def body(m=mine, t=theirs, in_scope=in_scope):
+            text = _(
+                "Your meeting on %(when)s overlaps %(theirs)s (%(other)s), and they share part "
+                "of the audience. Consider moving one."
+            ) % {
+                "when": when(m.start_at),
+                "theirs": _described(t.meeting, in_scope=in_scope),
+                "other": when(t.start_at),
+            }
+            if in_scope:
+                text += "\n\n" + _("It is organized by %(organizer)s.") % {
+                    "organizer": t.meeting.organizer
                 }
+            return text
+
+        notify(
+            recipients=[reader],
+            subject=lambda m=mine, t=theirs, in_scope=in_scope: (
+                _("“%(mine)s” overlaps %(theirs)s")
+                % {"mine": m.meeting.title, "theirs": _described(t.meeting, in_scope=in_scope)}
             ),
+            body=body,
             url=mine.meeting.get_absolute_url(),
         )
 
 
 def _accepted_notify(own: Occurrence, other: Occurrence, *, by) -> None:
-    if other.meeting.organizer_id == by.pk:
+    reader = other.meeting.organizer
+    if reader.pk == by.pk:
         return
-    notification_send(
-        recipients=[other.meeting.organizer],
-        subject=lambda: (
-            _("“%(theirs)s” now overlaps your “%(mine)s”")
-            % {"theirs": own.meeting.title, "mine": other.meeting.title}
-        ),
-        body=lambda: (
-            _(
-                "%(who)s scheduled “%(theirs)s” on %(when)s UTC knowing it overlaps your meeting "
-                "and shares part of its audience."
+    in_scope = bool(meetings_in_scope(reader, [own.meeting_id]))
+
+    def body():
+        values = {
+            "who": by,
+            "theirs": _described(own.meeting, in_scope=in_scope),
+            "when": when(own.start_at),
+        }
+        if in_scope:
+            return (
+                _(
+                    "%(who)s scheduled %(theirs)s on %(when)s knowing it overlaps your meeting "
+                    "and shares part of its audience."
+                )
+                % values
             )
-            % {"who": by, "theirs": own.meeting.title, "when": f"{own.start_at:%Y-%m-%d %H:%M}"}
+        return (
+            _(
+                "Someone scheduled %(theirs)s on %(when)s knowing it overlaps your meeting and "
+                "shares part of its audience."
+            )
+            % values
+        )
+
+    notify(
+        recipients=[reader],
+        subject=lambda: (
+            _("%(theirs)s now overlaps your “%(mine)s”")
+            % {
+                "theirs": _described(own.meeting, in_scope=in_scope),
+                "mine": other.meeting.title,
+            }
         ),
+        body=body,
         url=other.meeting.get_absolute_url(),
     )
 

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -178,9 +178,12 @@ def private_feed(request, token: str):
     )
     if row is None:
         raise Http404
-    return _feed_response(
+    response = _feed_response(
         request,
         selectors.meetings_visible_to(row.user),
         name=_("R4V calendar of %(name)s") % {"name": row.user.full_name},
         filename="r4v-private.ics",
     )
+    # One person's internal meetings: no shared cache (a proxy, a CDN) may keep or serve them.
+    patch_cache_control(response, private=True)
+    return response

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from r4v.api_fields import FormDateField, FormDateTimeField
 from r4v.forms import BootstrapForm
 from r4v.models import User
 from sectors.models import Country, Organization, Platform, PlatformSector
@@ -38,10 +39,10 @@ class ProposalForm(BootstrapForm):
     platform = forms.ModelChoiceField(
         label=_("Platform"), queryset=Platform.objects.all(), required=False
     )
-    start = forms.DateTimeField(
+    start = FormDateTimeField(
         label=_("Starts"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
-    end = forms.DateTimeField(
+    end = FormDateTimeField(
         label=_("Ends"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
@@ -189,7 +190,7 @@ class MinutesForm(BootstrapForm):
 class ActionPointForm(BootstrapForm):
     text = forms.CharField(label=_("Action"), max_length=500)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = FormDateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,27 +205,36 @@ class FilterForm(forms.Form):
     """The calendar's filters, read from the query string."""
 
     view = forms.ChoiceField(
+        label=_("View"),
         choices=[("month", _("Month")), ("week", _("Week")), ("list", _("List"))],
         required=False,
     )
-    date = forms.DateField(required=False)
-    platform = forms.ModelChoiceField(queryset=Platform.objects.all(), required=False)
-    sector = forms.ModelChoiceField(
-        queryset=PlatformSector.objects.select_related("platform", "sector"), required=False
+    date = FormDateField(label=_("Date"), required=False)
+    platform = forms.ModelChoiceField(
+        label=_("Platform"), queryset=Platform.objects.all(), required=False
     )
-    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Meeting.Kind.choices], required=False)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=PlatformSector.objects.select_related("platform", "sector"),
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Meeting.Kind.choices], required=False
+    )
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(is_active=True), required=False
+        label=_("Organization"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
     )
 
 
 class SittingMoveForm(BootstrapForm):
     """Move one sitting: new wall-clock times in the meeting's zone, and why."""
 
-    start = forms.DateTimeField(
+    start = FormDateTimeField(
         label=_("New start"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
-    end = forms.DateTimeField(
+    end = FormDateTimeField(
         label=_("New end"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     fold = ProposalForm.base_fields["fold"]

@@ -7,9 +7,11 @@ Decisions the issue leaves open, written down:
   because a series ("second Tuesday, 10:00 Bogotá") repeats in the organizer's wall-clock time,
   and a zone with daylight saving (Santiago) moves against UTC twice a year.
 - A series is an RFC 5545 RRULE expanded by `dateutil.rrule`, never by our own code. The rule must
-  end (COUNT or UNTIL) and yield at most `MAX_OCCURRENCES`, so every occurrence is materialized in
-  `Occurrence`: overlap checks and the scan are then plain indexed range queries on one table,
-  one-off meetings included (a one-off meeting has one occurrence). No horizon to roll forward.
+  end (COUNT or UNTIL), yield at most `MAX_OCCURRENCES` and end within `zones.SERIES_YEARS` of
+  its first sitting, so every occurrence is materialized in `Occurrence`: overlap checks and the
+  scan are then plain indexed range queries on one table, one-off meetings included (a one-off
+  meeting has one occurrence). No horizon to roll forward. (The years also bound dateutil's
+  search, which otherwise scans to year 9999 for a rule that never matches: `zones.expand`.)
 - An `Occurrence` row is also the override: moved (start/end differ from the rule's) or cancelled,
   keyed by the rule's original start, which is the feed's RECURRENCE-ID. Re-expanding a changed
   rule keeps the overrides of the originals the new rule still yields.

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from r4v.models import Reminder
 from r4v.reminders import handler, reminder_schedule, reminders_cancel
-from r4v.services import notification_send
 
 from .models import ActionPoint, Meeting, Minutes, Occurrence
+from .notices import notify, when
 
 SHORT_NOTICE = "meetings.short_notice"
 TOMORROW = "meetings.tomorrow"
@@ -163,7 +163,7 @@ def _short_notice(reminder: Reminder) -> bool:
     meeting = Meeting.objects.filter(pk=reminder.target_id, status="scheduled").first()
     if meeting is None:
         return False
-    notification_send(
+    notify(
         recipients=[reminder.recipient],
         subject=lambda: _("Short notice: %(title)s") % {"title": meeting.title},
         body=lambda: (
@@ -184,12 +184,12 @@ def _tomorrow(reminder: Reminder) -> bool:
     if occurrence is None or occurrence.start_at <= timezone.now():
         return False
     meeting = occurrence.meeting
-    notification_send(
+    notify(
         recipients=_invitees(meeting),
         subject=lambda: _("Tomorrow: %(title)s") % {"title": meeting.title},
         body=lambda: (
-            _("“%(title)s” starts on %(when)s UTC.")
-            % {"title": meeting.title, "when": f"{occurrence.start_at:%Y-%m-%d %H:%M}"}
+            _("“%(title)s” starts on %(when)s.")
+            % {"title": meeting.title, "when": when(occurrence.start_at)}
         ),
         url=meeting.get_absolute_url(),
     )
@@ -206,12 +206,12 @@ def _minutes_due(reminder: Reminder) -> bool:
     ).exists():
         return False
     meeting = occurrence.meeting
-    notification_send(
+    notify(
         recipients=[reminder.recipient],
         subject=lambda: _("Minutes due: %(title)s") % {"title": meeting.title},
         body=lambda: (
-            _("Circulate the minutes of “%(title)s” (%(when)s UTC) within a week.")
-            % {"title": meeting.title, "when": f"{occurrence.start_at:%Y-%m-%d %H:%M}"}
+            _("Circulate the minutes of “%(title)s” (%(when)s) within a week.")
+            % {"title": meeting.title, "when": when(occurrence.start_at)}
         ),
         url=meeting.get_absolute_url(),
     )
@@ -228,12 +228,12 @@ def _comments_closing(reminder: Reminder) -> bool:
     if minutes is None:
         return False
     meeting = minutes.occurrence.meeting
-    notification_send(
+    notify(
         recipients=_invitees(meeting),
         subject=lambda: _("Comments close soon: %(title)s") % {"title": meeting.title},
         body=lambda: (
-            _("Comments on the minutes of “%(title)s” close on %(when)s UTC.")
-            % {"title": meeting.title, "when": f"{minutes.comments_close_at:%Y-%m-%d %H:%M}"}
+            _("Comments on the minutes of “%(title)s” close on %(when)s.")
+            % {"title": meeting.title, "when": when(minutes.comments_close_at)}
         ),
         url=meeting.get_absolute_url(),
     )
@@ -253,7 +253,7 @@ def _action_due(reminder: Reminder) -> bool:
     point = _open_point(reminder.target_id)
     if point is None:
         return False
-    notification_send(
+    notify(
         recipients=[reminder.recipient],
         subject=lambda: _("Action point due today: %(text)s") % {"text": point.text[:120]},
         body=lambda: point.text,
@@ -267,7 +267,7 @@ def _action_overdue(reminder: Reminder) -> bool:
     point = _open_point(reminder.target_id)
     if point is None:
         return False
-    notification_send(
+    notify(
         recipients=[reminder.recipient],
         subject=lambda: _("Action point overdue: %(text)s") % {"text": point.text[:120]},
         body=lambda: point.text,

@@ -3,6 +3,8 @@
 Who sees what (issue 15): the Regional Platform team sees everything; a sector's co-coordinators
 and partners see their sectors' internal meetings (and a platform team its platform's); anyone
 invited sees the meeting; anonymous visitors see public events only. Out of scope answers 404.
+Minutes (issue 22): drafts are read by those who may change the meeting (`can_change`), and
+circulated or final minutes by whoever sees the meeting (`minutes_visible_q`).
 """
 
 import datetime
@@ -39,15 +41,21 @@ def can_change(user, meeting: Meeting) -> bool:
     )
 
 
+def _everything(prefix: str) -> Q:
+    # Not Q(): an empty Q vanishes from an OR (`Q() | Q(owner=me)` is `Q(owner=me)`), so "all
+    # of them, or mine" would become "mine".
+    return Q(**{f"{prefix}pk__isnull": False})
+
+
 def meeting_visible_q(user, prefix: str = "") -> Q:
     """Filter for the meetings `user` may see; `prefix` leads from the queried model to Meeting."""
     public = Q(**{f"{prefix}visibility": Meeting.Visibility.PUBLIC})
     s = scope_of(user)
     if s.is_regional:
-        return Q()
+        return _everything(prefix)
     if user is None or not user.is_authenticated:
         return public
-    keys = user_keys(s)
+    keys = user_keys(user)
     meeting_id = OuterRef(f"{prefix}pk" if prefix else "pk")
     concerned = Exists(MeetingAudience.objects.filter(meeting_id=meeting_id, key__in=keys))
     return (
@@ -55,6 +63,47 @@ def meeting_visible_q(user, prefix: str = "") -> Q:
         | Q(**{f"{prefix}organizer_id": user.pk})
         | Q(**{f"{prefix}platform_id__in": s.managed_platform_ids})
         | concerned
+    )
+
+
+def meeting_changeable_q(user, prefix: str = "") -> Q:
+    """`can_change` as a filter: the meetings `user` organized or may organize."""
+    s = scope_of(user)
+    if s.is_regional:
+        return _everything(prefix)
+    if user is None or not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
+    return (
+        Q(**{f"{prefix}organizer_id": user.pk})
+        | Q(**{f"{prefix}platform_id__in": s.managed_platform_ids})
+        | Q(**{f"{prefix}platform_sector_id__in": s.coordinated_sector_ids})
+    )
+
+
+def minutes_visible_q(user, prefix: str = "") -> Q:
+    """Filter for the minutes `user` may read; `prefix` leads from the queried model to Minutes.
+
+    Draft minutes are their writers' (`can_change`: the organizer and whoever may organize for
+    the sector); circulated and final minutes are read by whoever may see the meeting.
+    """
+    meeting = f"{prefix}occurrence__meeting__"
+    draft = Q(**{f"{prefix}status": Minutes.Status.DRAFT})
+    return meeting_visible_q(user, meeting) & (~draft | meeting_changeable_q(user, meeting))
+
+
+def minutes_readable(user, minutes: Minutes | None) -> bool:
+    """Whether a page may show `minutes` of a meeting `user` sees (`minutes_visible_q`)."""
+    if minutes is None:
+        return False
+    return minutes.status != Minutes.Status.DRAFT or can_change(user, minutes.occurrence.meeting)
+
+
+def meetings_in_scope(user, meeting_ids) -> set[int]:
+    """Which of `meeting_ids` `user` may see: one query."""
+    return set(
+        Meeting.objects.filter(meeting_visible_q(user), pk__in=set(meeting_ids)).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -154,9 +203,7 @@ def my_work(user) -> dict:
         return {"upcoming": [], "action_points": [], "minutes_due": []}
     now = timezone.now()
     concerned = Exists(
-        MeetingAudience.objects.filter(
-            meeting_id=OuterRef("meeting_id"), key__in=user_keys(scope_of(user))
-        )
+        MeetingAudience.objects.filter(meeting_id=OuterRef("meeting_id"), key__in=user_keys(user))
     )
     upcoming = list(
         occurrences_visible_to(

@@ -7,11 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from r4v import api_fields
+from r4v.api_fields import IdRelatedField
 from r4v.models import User
 from r4v.reversing import url_pattern
 from r4v.rows import grouped
 from sectors.models import Organization, Platform, PlatformSector
 
+from . import selectors
 from .models import ActionPoint, Meeting, Minutes, Occurrence, meeting_uid
 from .services import Attended, MeetingDraft
 from .zones import wall_clock
@@ -22,6 +25,10 @@ class LocalDateTimeField(serializers.Field):
     """A wall-clock time ("2027-01-12T10:00") read in the meeting's zone, not the server's."""
 
     default_error_messages = {"invalid": _("Give a date and time as YYYY-MM-DDTHH:MM.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(api_fields.datetime_in_range)
 
     def to_internal_value(self, data):
         try:
@@ -36,8 +43,8 @@ class LocalDateTimeField(serializers.Field):
 
 
 class _Draft(serializers.Serializer):
-    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
-    platform_sector = serializers.PrimaryKeyRelatedField(
+    platform = IdRelatedField(queryset=Platform.objects.all())
+    platform_sector = IdRelatedField(
         queryset=PlatformSector.objects.filter(is_active=True), required=False, allow_null=True
     )
     kind = serializers.ChoiceField(choices=Meeting.Kind.choices, default=Meeting.Kind.OTHER)
@@ -60,13 +67,13 @@ class _Draft(serializers.Serializer):
         default="",
         help_text=_("RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12; blank: one-off."),
     )
-    invited_sectors = serializers.PrimaryKeyRelatedField(
+    invited_sectors = IdRelatedField(
         queryset=PlatformSector.objects.all(), many=True, required=False, default=list
     )
-    invited_platforms = serializers.PrimaryKeyRelatedField(
+    invited_platforms = IdRelatedField(
         queryset=Platform.objects.all(), many=True, required=False, default=list
     )
-    invited_organizations = serializers.PrimaryKeyRelatedField(
+    invited_organizations = IdRelatedField(
         queryset=Organization.objects.all(), many=True, required=False, default=list
     )
 
@@ -274,19 +281,42 @@ class CancelSerializer(serializers.Serializer):
 
 
 class ClashSerializer(serializers.Serializer):
-    start = _utc(help_text=_("The proposed sitting's start (UTC)."))
-    end = _utc()
-    meeting = serializers.IntegerField(source="other.meeting_id")
-    occurrence = serializers.IntegerField(source="other.pk")
-    title = serializers.CharField(source="other.meeting.title")
-    organizer = serializers.CharField(source="other.meeting.organizer.full_name")
+    """A clash (`conflicts.SeenClash`); out of the reader's scope, who and what are null
+    (the decision in `meetings.conflicts`)."""
+
+    _HIDDEN = ("meeting", "occurrence", "title", "organizer")
+
+    start = _utc(source="clash.start", help_text=_("The proposed sitting's start (UTC)."))
+    end = _utc(source="clash.end")
+    in_scope = serializers.BooleanField(
+        help_text=_(
+            "Whether you may see the other meeting; if not, only its times, sector and "
+            "kind are shown."
+        )
+    )
+    sector = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="other.meeting.kind")
+    meeting = serializers.IntegerField(source="other.meeting_id", allow_null=True)
+    occurrence = serializers.IntegerField(source="other.pk", allow_null=True)
+    title = serializers.CharField(source="other.meeting.title", allow_null=True)
+    organizer = serializers.CharField(source="other.meeting.organizer.full_name", allow_null=True)
     organizer_time_zone = serializers.CharField(source="other.meeting.time_zone")
     other_start = _utc(source="other.start_at")
     other_end = _utc(source="other.end_at")
     other_start_local = serializers.SerializerMethodField()
 
-    def get_other_start_local(self, clash) -> str:
-        return wall_clock(clash.other.start_at, clash.other.meeting.zone)
+    def get_sector(self, seen) -> str:
+        meeting = seen.other.meeting
+        return str(meeting.platform_sector or meeting.platform)
+
+    def get_other_start_local(self, seen) -> str:
+        return wall_clock(seen.other.start_at, seen.other.meeting.zone)
+
+    def to_representation(self, seen):
+        data = super().to_representation(seen)
+        if not seen.in_scope:
+            data.update(dict.fromkeys(self._HIDDEN))
+        return data
 
 
 class SlotSerializer(serializers.Serializer):
@@ -296,7 +326,7 @@ class SlotSerializer(serializers.Serializer):
 
 class SlotQuerySerializer(ProposalSerializer):
     count = serializers.IntegerField(min_value=1, max_value=10, default=3)
-    after = serializers.DateTimeField(required=False)
+    after = api_fields.DateTimeField(required=False)
 
 
 class MinutesSerializer(serializers.ModelSerializer):
@@ -311,10 +341,31 @@ class MinutesSerializer(serializers.ModelSerializer):
             "status",
             "circulated_at",
         ]
-        read_only_fields = ["id", "status", "circulated_at"]
+        read_only_fields = fields
 
 
-class ActionPointSerializer(serializers.ModelSerializer):
+class MinutesTextSerializer(serializers.Serializer):
+    """What the minutes say; a PATCH of existing minutes sends only what it corrects."""
+
+    key_topics = api_fields.TextField(max_length=8000, required=False, allow_blank=True, default="")
+    decisions = api_fields.TextField(max_length=8000, required=False, allow_blank=True, default="")
+    recording_url = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class MinutesInputSerializer(MinutesTextSerializer):
+    """The first minutes of a sitting. A sitting the writer may not see is refused exactly as a
+    missing one, and whether it has minutes is not said."""
+
+    occurrence = IdRelatedField(queryset=Occurrence.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurrence"].queryset = selectors.occurrences_visible_to(
+            self.context.get("user")
+        )
+
+
+class ActionPointSerializer(api_fields.ModelSerializer):
     class Meta:
         model = ActionPoint
         fields = ["id", "minutes", "text", "owner", "due_on", "status"]
@@ -335,7 +386,7 @@ class FeedUrlsSerializer(serializers.Serializer):
 
 
 class AttendedSerializer(serializers.Serializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdRelatedField(queryset=Organization.objects.all())
     people = serializers.IntegerField(min_value=1, max_value=500, default=1)
     names = serializers.CharField(
         max_length=300,

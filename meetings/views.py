@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from r4v.errors import DomainError, NotAllowed
 
 from . import quorum, selectors, services, zones
-from .conflicts import with_details
+from .conflicts import as_seen_by
 from .forms import (
     ActionPointForm,
     ActionStatusForm,
@@ -109,21 +109,25 @@ def meeting_schedule(request):
 
 
 def clash_rows(clashes, user) -> list[dict]:
+    """The clashes as a page shows them; out of `user`'s scope, without title or organizer
+    (the decision in `meetings.conflicts`)."""
     viewer = user_zone(user)
     rows = []
-    for clash in with_details(clashes):
-        other = clash.other
+    for seen in as_seen_by(clashes, user):
+        other = seen.other
         rows.append(
             {
-                "title": other.meeting.title,
-                "organizer": other.meeting.organizer,
+                "in_scope": seen.in_scope,
+                "title": other.meeting.title if seen.in_scope else None,
+                "organizer": other.meeting.organizer if seen.in_scope else None,
+                "kind": other.meeting.get_kind_display(),
                 "sector": other.meeting.platform_sector or other.meeting.platform,
                 "viewer_start": other.start_at.astimezone(viewer),
                 "viewer_end": other.end_at.astimezone(viewer),
                 "other_zone": other.meeting.time_zone,
                 "other_start": other.start_at.astimezone(other.meeting.zone),
                 "other_end": other.end_at.astimezone(other.meeting.zone),
-                "mine_start": clash.start.astimezone(viewer),
+                "mine_start": seen.clash.start.astimezone(viewer),
             }
         )
     return rows
@@ -195,7 +199,9 @@ def slots_live(request):
 def calendar(request):
     """Month, week or list, filtered, in the viewer's zone; anonymous visitors see public events."""
     filters = FilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    # A refused filter is ignored and named on the page, answered as the bad request it is.
+    status = 400 if filters.is_bound and not filters.is_valid() else 200
+    data = filters.cleaned_data if filters.is_bound else {}
     view = data.get("view") or "month"
     zone = user_zone(request.user)
     today = timezone.now().astimezone(zone).date()
@@ -269,6 +275,7 @@ def calendar(request):
             "next_url": link(following),
             "month_label": day,
         },
+        status=status,
     )
 
 
@@ -289,7 +296,8 @@ def meeting_detail(request, pk):
         s.local_start = s.start_at.astimezone(zone)
         s.local_end = s.end_at.astimezone(zone)
         s.organizer_start = s.start_at.astimezone(meeting.zone)
-        s.minutes_or_none = getattr(s, "minutes", None)
+        minutes = getattr(s, "minutes", None)
+        s.minutes_or_none = minutes if selectors.minutes_readable(request.user, minutes) else None
         s.sheet = sheets[s.pk]
         s.has_started = s.start_at <= now
     may_change = selectors.can_change(request.user, meeting)
@@ -329,6 +337,8 @@ def minutes_edit(request, pk):
     occurrence = selectors.occurrence_get_for(user=request.user, pk=pk)
     meeting = occurrence.meeting
     minutes = Minutes.objects.filter(occurrence=occurrence).first()
+    if minutes is not None and not selectors.minutes_readable(request.user, minutes):
+        minutes = None  # a draft: its writers' until it is circulated
     owners = selectors.meeting_invitees(meeting)
     form = MinutesForm(
         initial={

@@ -2,10 +2,11 @@
 
 DRF and django-filter accept more than a real client sends, and some of it becomes a 500 or a
 silent surprise further in: an id of 2**64 overflows PostgreSQL's bigint; a JSON 1.5 finds the
-row with id 1; a date in year 1 overflows the date arithmetic of terms; a multipart `name=""`
-on a PATCH is dropped as if not sent; `?offset=1&offset=999` picks one of the two. Every app's
-serializers and filtersets build their input from these, so each refusal is a 400 that names
-the field, the same in every app.
+row with id 1; a date in year 1 overflows the date arithmetic of terms (and a zone's offset); a
+multipart `name=""` on a PATCH is dropped as if not sent; `?offset=1&offset=999` picks one of the
+two. Every app's serializers, filtersets, query parameters and forms build their input from
+these, so each refusal is a 400 that names the field, the same in every app, and a date has one
+range (EARLIEST_DATE..LATEST_DATE) everywhere.
 
 The JSON body itself (nesting, lone surrogates) is checked once, by `r4v.parsers.JSONParser`.
 """
@@ -14,6 +15,7 @@ import datetime
 
 from django import forms
 from django.core import validators
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
@@ -97,12 +99,29 @@ class ChoiceField(_SentBlankIsBlank, serializers.ChoiceField):
         )
 
 
+def datetime_in_range(value: datetime.datetime) -> None:
+    """Validator: a date and time on a day `date_in_range` accepts (in its own zone, if any)."""
+    date_in_range(value.date())
+
+
 class DateField(serializers.DateField):
     """An ISO date between EARLIEST_DATE and LATEST_DATE."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(date_in_range)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """An ISO date and time on a day between EARLIEST_DATE and LATEST_DATE.
+
+    DRF accepts year 1 and year 9999, and the first hour of arithmetic (a zone's offset, a
+    reminder's lead time, a day's end) then overflows into a 500.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(datetime_in_range)
 
 
 @extend_schema_field(ID_SCHEMA)
@@ -121,6 +140,52 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         if not 1 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=_shown(data))
         return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose foreign keys are `IdRelatedField`s and whose dates are bounded.
+
+    DRF builds a plain PrimaryKeyRelatedField for every foreign key, which truncates 1.5 to 1.
+    """
+
+    serializer_related_field = IdRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
+
+
+# --- Form fields --------------------------------------------------------------------------------
+# The same range for the pages: a form's date is the API's date.
+
+
+class FormDateField(forms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE."""
+
+    default_validators = [date_in_range]
+
+
+class FormDateTimeField(forms.DateTimeField):
+    """A date and time on a day between EARLIEST_DATE and LATEST_DATE."""
+
+    default_validators = [datetime_in_range]
+
+
+def query_datetime(request, name: str) -> datetime.datetime | None:
+    """An optional ISO date and time in the query string, given once and in range, or a 400
+    naming it (UTC when it gives no offset)."""
+    values = request.query_params.getlist(name)
+    if values in ([], [""]):
+        return None
+    if len(values) > 1:
+        raise ValidationError({name: [_("Give this parameter once.")]})
+    field = DateTimeField(default_timezone=datetime.UTC)
+    field.bind(name, None)
+    try:
+        return field.run_validation(values[0])
+    except ValidationError as error:
+        raise ValidationError({name: error.detail}) from None
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -169,6 +234,14 @@ def _query_int(request, name: str, *, minimum: int, maximum: int) -> int | None:
             }
         )
     return int(value)
+
+
+def query_id(request, name: str) -> int | None:
+    """An optional row id in the query string, given once, from 1 to MAX_ID, or a 400 naming it.
+    Empty is not given, as in a filter (`IdFilter`): a form's "any" option sends `name=`."""
+    if request.query_params.getlist(name) == [""]:
+        return None
+    return _query_int(request, name, minimum=1, maximum=MAX_ID)
 
 
 class Pagination(pagination.LimitOffsetPagination):

@@ -21,7 +21,7 @@ from ..models import (
     Minutes,
     Occurrence,
 )
-from .scheduling import tell_invitees
+from .scheduling import require_one_line, tell_invitees
 
 
 def _require_minutes_writer(occurrence: Occurrence, by: User) -> Meeting:
@@ -38,23 +38,37 @@ def minutes_save(
     *,
     occurrence: Occurrence,
     by: User,
-    key_topics: str = "",
-    decisions: str = "",
-    recording_url: str = "",
+    key_topics: str | None = None,
+    decisions: str | None = None,
+    recording_url: str | None = None,
+    only_new: bool = False,
 ) -> Minutes:
-    """Write or correct the minutes of a sitting while they are not final."""
+    """Write or correct the minutes of a sitting while they are not final; a text left None
+    keeps what the minutes say (blank for new minutes). `only_new` refuses existing minutes
+    (the API's POST, where a correction is a PATCH of the minutes)."""
     occurrence = Occurrence.objects.select_related("meeting").get(pk=occurrence.pk)
     _require_minutes_writer(occurrence, by)
     minutes = Minutes.objects.select_for_update().filter(occurrence=occurrence).first()
     if minutes is None:
         minutes = Minutes(occurrence=occurrence, written_by=by)
         fields = None
+    elif only_new:
+        raise DomainError(
+            _("This sitting has minutes already (%(id)s): correct those.") % {"id": minutes.pk},
+            code="minutes_exist",
+            field="occurrence",
+        )
+    elif minutes.status == Minutes.Status.FINAL:
+        raise DomainError(_("These minutes are final."), code="minutes_final")
     else:
-        if minutes.status == Minutes.Status.FINAL:
-            raise DomainError(_("These minutes are final."), code="minutes_final")
         fields = ["key_topics", "decisions", "recording_url"]
-    minutes.key_topics, minutes.decisions = key_topics.strip(), decisions.strip()
-    minutes.recording_url = recording_url.strip()
+    for field, value in (
+        ("key_topics", key_topics),
+        ("decisions", decisions),
+        ("recording_url", recording_url),
+    ):
+        if value is not None:
+            setattr(minutes, field, value.strip())
     save_audited(minutes, by=by, reason="Minutes written", update_fields=fields)
     return minutes
 
@@ -102,6 +116,7 @@ def action_point_add(
     _require_minutes_writer(minutes.occurrence, by)
     if not text.strip():
         raise DomainError(_("Say what is to be done."), code="blank", field="text")
+    require_one_line(text, field="text")
     point = save_audited(
         ActionPoint(minutes=minutes, text=text.strip(), owner=owner, due_on=due_on),
         by=by,

@@ -4,6 +4,7 @@ cancelling it."""
 
 import dataclasses
 import datetime
+import unicodedata
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 from r4v.audit import locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
-from r4v.services import notification_send
 from sectors.models import Country, Organization, Platform, PlatformSector
 
 from .. import reminders, selectors, zones
@@ -28,6 +28,7 @@ from ..models import (
     Minutes,
     Occurrence,
 )
+from ..notices import notify, when
 
 
 @dataclasses.dataclass
@@ -85,8 +86,20 @@ class ConflictsNotAccepted(DomainError):
         self.clashes = clashes
 
 
+def require_one_line(text: str, *, field: str) -> None:
+    """Refuse control characters in a text that becomes an e-mail subject (a title, an action
+    point): a line break there makes the mail refuse to leave, for every recipient."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise DomainError(
+            _("Give one line of text, without line breaks or control characters."),
+            code="control_characters",
+            field=field,
+        )
+
+
 def meeting_plan(draft: MeetingDraft) -> Plan:
     """Check a draft's times, rule and scope; no writes, so the live conflict list uses it too."""
+    require_one_line(draft.title, field="title")
     if draft.platform_sector is not None and draft.platform_sector.platform_id != draft.platform.pk:
         raise DomainError(
             _("This sector is not on that platform."),
@@ -213,8 +226,8 @@ def meeting_schedule(*, draft: MeetingDraft, by: User, accept_conflicts: bool = 
         meeting,
         lambda: _("Invitation: %(title)s") % {"title": meeting.title},
         lambda: (
-            _("You are invited to “%(title)s” on %(when)s UTC.")
-            % {"title": meeting.title, "when": f"{meeting.start_at:%Y-%m-%d %H:%M}"}
+            _("You are invited to “%(title)s” on %(when)s.")
+            % {"title": meeting.title, "when": when(meeting.start_at)}
         ),
     )
     return meeting
@@ -255,8 +268,8 @@ def meeting_update(
         meeting,
         lambda: _("Changed: %(title)s") % {"title": meeting.title},
         lambda: (
-            _("“%(title)s” was changed; it now starts on %(when)s UTC.")
-            % {"title": meeting.title, "when": f"{meeting.start_at:%Y-%m-%d %H:%M}"}
+            _("“%(title)s” was changed; it now starts on %(when)s.")
+            % {"title": meeting.title, "when": when(meeting.start_at)}
         ),
     )
     return meeting
@@ -324,8 +337,8 @@ def _occurrences_sync(meeting: Meeting, plan: Plan, *, by: User) -> None:
     with_minutes = Minutes.objects.filter(occurrence__in=gone).select_related("occurrence").first()
     if with_minutes is not None:
         raise DomainError(
-            _("The sitting of %(when)s UTC has minutes; the new times would remove it.")
-            % {"when": f"{with_minutes.occurrence.original_start:%Y-%m-%d %H:%M}"},
+            _("The sitting of %(when)s has minutes; the new times would remove it.")
+            % {"when": when(with_minutes.occurrence.original_start)},
             code="sitting_has_minutes",
             field="start",
         )
@@ -351,6 +364,4 @@ def _occurrences_sync(meeting: Meeting, plan: Plan, *, by: User) -> None:
 
 def tell_invitees(meeting: Meeting, subject, body) -> None:
     recipients = selectors.meeting_invitees(meeting).exclude(pk=meeting.organizer_id)
-    notification_send(
-        recipients=list(recipients), subject=subject, body=body, url=meeting.get_absolute_url()
-    )
+    notify(recipients=list(recipients), subject=subject, body=body, url=meeting.get_absolute_url())

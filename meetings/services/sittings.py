@@ -18,6 +18,7 @@ from ..models import (
     Minutes,
     Occurrence,
 )
+from ..notices import when
 from .scheduling import ConflictsNotAccepted, require_change, tell_invitees
 
 
@@ -77,11 +78,11 @@ def occurrence_move(
         meeting,
         lambda: _("Moved: %(title)s") % {"title": meeting.title},
         lambda: (
-            _("The sitting of “%(title)s” planned on %(was)s UTC moves to %(now)s UTC.")
+            _("The sitting of “%(title)s” planned on %(was)s moves to %(now)s.")
             % {
                 "title": meeting.title,
-                "was": f"{occurrence.original_start:%Y-%m-%d %H:%M}",
-                "now": f"{start_at:%Y-%m-%d %H:%M}",
+                "was": when(occurrence.original_start),
+                "now": when(start_at),
             }
             + _reason_paragraph(reason)
         ),
@@ -111,8 +112,8 @@ def occurrence_cancel(*, occurrence: Occurrence, by: User, reason: str = "") -> 
         meeting,
         lambda: _("Cancelled: %(title)s") % {"title": meeting.title},
         lambda: (
-            _("The sitting of “%(title)s” on %(when)s UTC is cancelled.")
-            % {"title": meeting.title, "when": f"{occurrence.start_at:%Y-%m-%d %H:%M}"}
+            _("The sitting of “%(title)s” on %(when)s is cancelled.")
+            % {"title": meeting.title, "when": when(occurrence.start_at)}
             + _reason_paragraph(reason)
         ),
     )

@@ -13,6 +13,10 @@ from rest_framework.test import APIClient
         "platform_sector=99999999999999999999999",
         "organization=-3",
         "platform=1.5",
+        # The ends of the date range (issue 22): year 1 east of UTC is year 0 in UTC.
+        "start=0001-01-01T00:00:00%2B05:00",
+        "end=9999-12-31T23:00:00-12:00",
+        "start=2026-01-01T00:00:00&start=2027-01-01T00:00:00&platform=1&platform=2",
     ],
 )
 def test_bad_paging_and_ids_on_the_sittings_list_answer_400(world, query):

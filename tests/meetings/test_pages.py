@@ -47,7 +47,10 @@ def test_the_live_list_shows_the_clash_in_my_zone_and_the_organizers(client, cal
         reverse("meetings:meeting-conflicts"), _form(cal), HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert "Protection monthly" in html
+    # Regional Protection's internal meeting is outside a Health co-coordinator's scope: its
+    # times, sector and kind only (the decision in meetings.conflicts).
+    assert "Protection monthly" not in html
+    assert "A meeting outside your scope" in html and str(cal.world.regional_protection) in html
     assert "12:00–13:00" in html  # Santiago, the viewer's zone
     assert "America/Bogota" in html and "10:00–11:00" in html  # the organizer's
 
@@ -57,7 +60,7 @@ def test_saving_a_clash_needs_save_anyway_which_records_the_acceptance(client, c
     c = client_for(client, co)
     refused = c.post(reverse("meetings:meeting-schedule"), _form(cal))
     assert refused.status_code == 400
-    assert "Protection monthly" in refused.content.decode()
+    assert "A meeting outside your scope" in refused.content.decode()
     assert Meeting.objects.count() == 1
     saved = c.post(reverse("meetings:meeting-schedule"), _form(cal, accept_conflicts="on"))
     assert saved.status_code == 302
@@ -142,7 +145,7 @@ def test_the_month_view_takes_the_same_queries_at_two_sizes(
     assert html.count('class="sitting') == size
 
 
-_month_queries = 13
+_month_queries = 9
 
 
 def test_an_internal_meeting_of_another_sector_answers_404(client, cal):

@@ -220,4 +220,4 @@ def test_the_sitting_page_takes_the_same_queries_whatever_the_series_length(
         assert c.get(url).status_code == 200
 
 
-_sitting_queries = 9
+_sitting_queries = 5

@@ -22,7 +22,7 @@ PATHS = {
     "/api/v1/meetings/conflicts/": {"get"},
     "/api/v1/meetings/slots/": {"get"},
     "/api/v1/minutes/": {"get", "post"},
-    "/api/v1/minutes/{id}/": {"get"},
+    "/api/v1/minutes/{id}/": {"get", "patch"},
     "/api/v1/minutes/{id}/circulate/": {"post"},
     "/api/v1/minutes/{id}/finalize/": {"post"},
     "/api/v1/occurrences/": {"get"},
