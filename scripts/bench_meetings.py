@@ -200,7 +200,7 @@ def bench(n: int) -> None:
 
 def main() -> None:
     # DEBUG=1 only lets the script start without a secret; production runs without the debug
-    # cursor, which formats and keeps every query (a tenth of the check's client time).
+    # cursor, which formats and keeps every query: a cost the check does not have there.
     settings.DEBUG = False
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])

@@ -1,7 +1,8 @@
 """The load harness: the product under gunicorn against its floors, measured in the same run.
 
-    make bench                      # 3 rounds x 5 s per endpoint, 8 connections
-    .venv/bin/python scripts/bench/run.py --rounds 1 --duration 2   # a quick look
+    make bench                                   # everything (see scripts/bench/README.md)
+    make bench BENCH_ARGS="--only writes"        # only the parallel writes
+    .venv/bin/python scripts/bench/run.py --rounds 1 --duration 2 --only API   # a quick look
 
 It creates (once) a PostgreSQL database `r4v_bench` (BENCH_DATABASE_URL) with a generated
 dataset of realistic size (scripts/bench/dataset.py), starts gunicorn with 4 sync workers on
@@ -9,11 +10,18 @@ dataset of realistic size (scripts/bench/dataset.py), starts gunicorn with 4 syn
 drives each endpoint with `wrk` (Debian package) from a second process: fixed connections,
 fixed duration, endpoints interleaved over several rounds. It prints, per endpoint, the median
 req/s, p50, p95 (p95.lua) and p99 latency, queries per request, bytes, and the ratio to the
-endpoint's floor measured in the same run, and writes var/bench/latest.json.
+endpoint's floor measured in the same run.
 
 Logged-in pages and API reads are measured as the people cycle_data.py creates: the harness
 logs them in through the log-in page (a session cookie) and the token endpoint (a token) of
 the running server, and wrk sends that cookie or header with every request.
+
+Then the parallel writes (writes.py), on a gunicorn of their own with threads, so that 20
+requests are in flight at once: 20 submits of 20 different tasks sent at once against 20 sent
+one after another, over --write-rounds rounds.
+
+Every run writes var/bench/latest.json; a whole run (no --only) also replaces the "Latest
+run" section of scripts/bench/README.md, and prints each target with what it measured.
 """
 
 import argparse
@@ -42,7 +50,7 @@ os.environ["DATABASE_URL"] = BENCH_DB
 # The deployment's cache (the public pages, the lockout): Redis, a database of its own.
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from scripts.bench import report  # noqa: E402  (plain printing: no Django import)
+from scripts.bench import report, writes  # noqa: E402  (no Django import at their top)
 
 # name -> (path, floor name[, request headers]). A floor is measured like any endpoint; its own
 # floor is None. Every capability adds its pages and endpoints here. Anonymous public reads
@@ -152,6 +160,7 @@ BESIDE_PLATFORM_SECTORS = (
     "iCalendar public feed",
 )
 P95_SCRIPT = Path(__file__).with_name("p95.lua")
+BENCH_README = Path(__file__).with_name("README.md")
 
 
 def _setup_database() -> dict:
@@ -172,8 +181,8 @@ def _setup_database() -> dict:
 
     sizes = dataset.ensure()
     # Vacuumed and analyzed before every run: `make bench` ends with bench_meetings.py, whose
-    # 20,000 rolled-back meetings leave as many dead rows in the calendar's tables, which made
-    # the next run's calendar reads scan them (a 169-row table read in 3.9 ms instead of 0.1).
+    # rolled-back meetings leave as many dead rows in the calendar's tables, which the next
+    # run's calendar reads would otherwise scan.
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -194,11 +203,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_gunicorn(port: int, workers: int, startup_timeout: int) -> subprocess.Popen:
+def _start_gunicorn(
+    port: int, workers: int, startup_timeout: int, threads: int = 1
+) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # A sync worker serves one request at a time: the parallel writes, 20 at once, get a
+    # server with threads; the reads keep the deployment's sync workers.
+    kind = ["gthread", "--threads", str(threads)] if threads > 1 else ["sync"]
     process = subprocess.Popen(
         [str(gunicorn), "r4v.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+        + ["--workers", str(workers), "--worker-class", *kind, "--log-level", "warning"],
         cwd=ROOT,
         env={**os.environ},
     )
@@ -312,29 +326,8 @@ def _headers(spec: tuple) -> dict:
     return spec[2] if len(spec) > 2 else {}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument(
-        "--startup-timeout", type=int, default=120, help="seconds to wait for gunicorn to answer"
-    )
-    parser.add_argument(
-        "--only", default="", help="regex: measure only matching endpoints (and their floors)"
-    )
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
-
-    sizes = _setup_database()
-    endpoints = {name: spec for name, spec in ENDPOINTS.items() if re.search(args.only, name)}
-    for spec in list(endpoints.values()):
-        floor = spec[1]
-        while floor and floor not in endpoints:
-            endpoints[floor] = ENDPOINTS[floor]
-            floor = ENDPOINTS[floor][1]
+def _reads(args, endpoints: dict) -> dict:
+    """Each endpoint under wrk, interleaved over the rounds; medians and ratios to floors."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_gunicorn(port, args.workers, args.startup_timeout)
@@ -381,30 +374,110 @@ def main() -> None:
         result["ratio"] = (
             round(result["rps"] / floor_rps, 2) if floor_rps and result["rps"] else None
         )
+    return results
+
+
+def _writes(args) -> dict:
+    """The parallel writes (writes.py) on a server of their own, with threads."""
+    from scripts.bench.cycle_data import PASSWORD  # after django.setup()
+
+    tasks = writes.prepare(args.write_rounds)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_gunicorn(port, args.workers, args.startup_timeout, args.write_threads)
+    try:
+        token = _token(base, writes.WRITER, PASSWORD)
+        return writes.measure(base, token, tasks, args.write_rounds, BENCH_DB)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        writes.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--write-threads",
+        type=int,
+        default=5,
+        help="threads per gunicorn worker for the parallel writes (workers x threads >= 20)",
+    )
+    parser.add_argument(
+        "--write-rounds",
+        type=int,
+        default=5,
+        help="rounds of the parallel writes (20 requests each way, fresh tasks each round)",
+    )
+    parser.add_argument(
+        "--startup-timeout", type=int, default=120, help="seconds to wait for gunicorn to answer"
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="regex: measure only matching endpoints (and their floors); "
+        f"'writes' matches only the {writes.NAME}",
+    )
+    args = parser.parse_args()
+    endpoints = {name: spec for name, spec in ENDPOINTS.items() if re.search(args.only, name)}
+    for spec in list(endpoints.values()):
+        floor = spec[1]
+        while floor and floor not in endpoints:
+            endpoints[floor] = ENDPOINTS[floor]
+            floor = ENDPOINTS[floor][1]
+    with_writes = re.search(args.only, writes.NAME) is not None
+    if endpoints and shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
+    if with_writes and args.workers * args.write_threads < writes.BATCH:
+        raise SystemExit(f"--workers x --write-threads must be >= {writes.BATCH}")
+
+    # Other work on the machine shares its cores with the server: printed with the figures.
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    sizes = _setup_database()
+    results = _reads(args, endpoints) if endpoints else {}
+    written = _writes(args) if with_writes else None
 
     machine = f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
-    report.print_tables(
+    parts = [time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine, f"load {load}"]
+    if results:
+        parts.append(
+            f"gunicorn {args.workers} sync workers · wrk {args.connections} connections · "
+            f"{args.rounds} rounds x {args.duration} s"
+        )
+    title = " · ".join([*parts, str(sizes)])
+    text = report.print_tables(
         results,
-        title=f"{time.strftime('%Y-%m-%d')} · {machine} · gunicorn {args.workers} sync workers · "
-        f"wrk {args.connections} connections · {args.rounds} rounds x {args.duration} s · {sizes}",
+        title=title,
         reference=PLATFORM_SECTORS_API,
         beside=BESIDE_PLATFORM_SECTORS,
+        writes=written,
+        write_server=f"gunicorn {args.workers} workers x {args.write_threads} threads",
     )
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(
             {
-                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "load": load,
                 "machine": machine,
                 "dataset": sizes,
                 "args": vars(args),
                 "results": results,
+                "writes": written,
             },
             indent=2,
         )
     )
     print(f"\nwritten: {out.relative_to(ROOT)}")
+    # Only a whole run replaces the figures in the bench README; a partial one would leave
+    # a table of some rows as if it were the run.
+    if not args.only:
+        report.write_readme(BENCH_README, text)
+        print(f"written: {BENCH_README.relative_to(ROOT)} (the latest run)")
 
 
 if __name__ == "__main__":
