@@ -64,16 +64,19 @@ messages: install
 schema: install
 	DEBUG=1 $(BIN)/python manage.py spectacular --file var/schema.yml --validate --fail-on-warn
 
-# The load harness (scripts/bench/run.py): gunicorn + PostgreSQL + a generated dataset, each
-# endpoint against its floor in the same run, driven by wrk (Debian). Prints the table, writes
-# var/bench/latest.json. Then the calendar's conflict check and overlap scan at 2,000 and
+# The load harness (scripts/bench/run.py; scripts/bench/README.md): gunicorn + PostgreSQL + a
+# generated dataset, each endpoint against its floor in the same run, driven by wrk (Debian),
+# then 20 transitions of 20 different tasks sent at once against one after another. Prints the
+# tables and targets, writes var/bench/latest.json (a whole run also the bench README's latest
+# run). Then, on a whole run, the calendar's conflict check and overlap scan at 2,000 and
 # 20,000 meetings (scripts/bench_meetings.py, written and rolled back on the same database).
-# `bench-pages`: queries and in-process latency on the demo database.
+# `make bench BENCH_ARGS="--only writes"` runs one part. `bench-pages`: queries and in-process
+# latency on the demo database.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/r4v_bench
 bench: install
 	scripts/install-debian.sh wrk
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
-	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_meetings.py --sizes 2000 20000
+	$(if $(BENCH_ARGS),,DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_meetings.py --sizes 2000 20000)
 
 bench-pages: install
 	DEBUG=1 $(BIN)/python scripts/bench_pages.py

@@ -210,8 +210,8 @@ def my_work(user) -> dict:
             user, start=now, end=now + datetime.timedelta(days=14), include_cancelled=False
         )
         .filter(Q(meeting__organizer=user) | concerned)
-        # The page shows each sitting's title and link: the calendar's four other joins cost
-        # the planner several times the query (9 of 10 ms on the load harness's data).
+        # The page shows each sitting's title and link: the calendar's four other joins would
+        # cost the planner more than the query.
         .select_related(None)
         .select_related("meeting")[:20]
     )

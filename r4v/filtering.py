@@ -11,7 +11,7 @@ class FilterBackend(DjangoFilterBackend):
 
     django-filter builds a filter set per request (every filter deep-copied, a form bound and
     validated) even with nothing to filter; then each filter hands the queryset back as it
-    was, so the result is the same without it, at a tenth of a short list's time. Any other
+    was, so the result is the same without it. Any other
     parameter, known or not, goes through django-filter as before: unknown ones are ignored
     there, a bad value answers 400.
     """

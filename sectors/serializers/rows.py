@@ -171,8 +171,7 @@ class PlatformSectorRows:
         ids = [row["id"] for row in page]
         # Each relation is ordered by the column it is grouped by, then its own order. The
         # models' default orderings go through the platform's code and the sector's position:
-        # two joins and a sort per query that the grouping throws away (6.5 of the page's
-        # 15 ms of SQL on the load harness's data).
+        # two joins and a sort per query that the grouping throws away.
         co_lead_rows = list(
             CoLeadDesignation.objects.current()
             .filter(platform_sector_id__in=ids)
