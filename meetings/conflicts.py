@@ -18,10 +18,15 @@ import datetime
 import zoneinfo
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from r4v.audit import save_audited
+from r4v.services import system_user
 
 from .models import MAX_DURATION, Conflict, Meeting, MeetingAudience, Occurrence
 from .notices import notify, when
@@ -255,12 +260,14 @@ def conflicts_scan(*, now: datetime.datetime | None = None) -> int:
 def _conflict_record(key: str, a: _Row, b: _Row) -> bool:
     try:
         with transaction.atomic():
-            conflict = Conflict.objects.create(
-                key=key, first_id=a.pk, second_id=b.pk, notified_at=timezone.now()
+            conflict = save_audited(
+                Conflict(key=key, first_id=a.pk, second_id=b.pk, notified_at=timezone.now()),
+                by=system_user(),
+                reason=N_("Clash found by the scan"),
             )
             _conflict_notify(conflict)
             return True
-    except IntegrityError:
+    except (ValidationError, IntegrityError):
         # Another scan (or an acceptance at save time) recorded this clash first.
         return False
 
@@ -378,8 +385,7 @@ def conflicts_accept(*, clashes: Sequence[Clash], meeting: Meeting, by) -> list[
                 _accepted_notify(own, clash.other, by=by)
                 conflict.notified_at = now
                 fields.append("notified_at")
-            conflict._history_user = by
-            conflict.save(update_fields=fields)
+            save_audited(conflict, by=by, reason=N_("Clash accepted"), update_fields=fields)
         accepted.append(conflict)
     return accepted
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-from r4v.audit import locked, save_audited
+from r4v.audit import delete_audited, locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
 from sectors.models import Organization
@@ -69,7 +70,7 @@ def minutes_save(
     ):
         if value is not None:
             setattr(minutes, field, value.strip())
-    save_audited(minutes, by=by, reason="Minutes written", update_fields=fields)
+    save_audited(minutes, by=by, reason=N_("Minutes written"), update_fields=fields)
     return minutes
 
 
@@ -83,7 +84,7 @@ def minutes_circulate(*, minutes: Minutes, by: User) -> Minutes:
     minutes.status = Minutes.Status.CIRCULATED
     minutes.circulated_at = timezone.now()
     save_audited(
-        minutes, by=by, reason="Minutes circulated", update_fields=["status", "circulated_at"]
+        minutes, by=by, reason=N_("Minutes circulated"), update_fields=["status", "circulated_at"]
     )
     reminders.minutes_reminders_schedule(minutes)
     tell_invitees(
@@ -104,7 +105,7 @@ def minutes_finalize(*, minutes: Minutes, by: User) -> Minutes:
     if minutes.status != Minutes.Status.CIRCULATED:
         raise DomainError(_("Circulate the minutes first."), code="minutes_not_circulated")
     minutes.status = Minutes.Status.FINAL
-    save_audited(minutes, by=by, reason="Minutes final", update_fields=["status"])
+    save_audited(minutes, by=by, reason=N_("Minutes final"), update_fields=["status"])
     return minutes
 
 
@@ -120,10 +121,18 @@ def action_point_add(
     point = save_audited(
         ActionPoint(minutes=minutes, text=text.strip(), owner=owner, due_on=due_on),
         by=by,
-        reason="Action point added",
+        reason=N_("Action point added"),
     )
     reminders.action_point_reminders_schedule(point)
     return point
+
+
+# The history's reason for each status an action point is set to.
+STATUS_REASONS = {
+    ActionPoint.Status.OPEN: N_("Action point reopened"),
+    ActionPoint.Status.DONE: N_("Action point done"),
+    ActionPoint.Status.DROPPED: N_("Action point dropped"),
+}
 
 
 @transaction.atomic
@@ -135,7 +144,7 @@ def action_point_set_status(*, point: ActionPoint, status: str, by: User) -> Act
     if status not in ActionPoint.Status.values:
         raise DomainError(_("Unknown status."), code="invalid_status", field="status")
     point.status = status
-    save_audited(point, by=by, reason=f"Action point {status}", update_fields=["status"])
+    save_audited(point, by=by, reason=STATUS_REASONS[status], update_fields=["status"])
     if status != ActionPoint.Status.OPEN:
         reminders.action_point_reminders_cancel(point)
     return point
@@ -197,9 +206,7 @@ def attendance_record(
     existing = {a.organization_id: a for a in occurrence.attendance.select_for_update()}
     for org_id in existing.keys() - wanted.keys():
         row = existing.pop(org_id)
-        row._history_user = by
-        row._change_reason = "Attendance recorded"
-        row.delete()
+        delete_audited(row, by=by, reason=N_("Attendance recorded"))
     rows = []
     for org_id, entry in wanted.items():
         row = existing.get(org_id)
@@ -210,11 +217,11 @@ def attendance_record(
                 people=entry.people,
                 names=entry.names,
             )
-            save_audited(row, by=by, reason="Attendance recorded")
+            save_audited(row, by=by, reason=N_("Attendance recorded"))
         elif (row.people, row.names) != (entry.people, entry.names):
             row.people, row.names = entry.people, entry.names
             save_audited(
-                row, by=by, reason="Attendance recorded", update_fields=["people", "names"]
+                row, by=by, reason=N_("Attendance recorded"), update_fields=["people", "names"]
             )
         rows.append(row)
     # Nobody is notified: attendance is a record of what happened, read with the minutes.

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-from r4v.audit import locked, save_audited
+from r4v.audit import delete_audited, locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
 from sectors.models import Country, Organization, Platform, PlatformSector
@@ -216,7 +217,7 @@ def meeting_schedule(*, draft: MeetingDraft, by: User, accept_conflicts: bool = 
     for field in _FIELDS:
         setattr(meeting, field, getattr(draft, field))
     meeting.title = meeting.title.strip()
-    save_audited(meeting, by=by, reason="Meeting scheduled")
+    save_audited(meeting, by=by, reason=N_("Meeting scheduled"))
     _invitations_set(meeting, draft)
     _audience_sync(meeting, plan.keys)
     _occurrences_sync(meeting, plan, by=by)
@@ -257,7 +258,10 @@ def meeting_update(
     meeting.sequence += 1
     meeting.updated_at = timezone.now()
     save_audited(
-        meeting, by=by, reason="Meeting changed", update_fields=[*changed, "sequence", "updated_at"]
+        meeting,
+        by=by,
+        reason=N_("Meeting changed"),
+        update_fields=[*changed, "sequence", "updated_at"],
     )
     _invitations_set(meeting, draft)
     _audience_sync(meeting, plan.keys)
@@ -286,7 +290,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
     save_audited(
         meeting,
         by=by,
-        reason=f"Meeting cancelled: {reason}".strip(": "),
+        reason=reason.strip() or N_("Meeting cancelled"),
         update_fields=["status", "sequence", "updated_at"],
     )
     reminders.meeting_reminders_cancel(meeting)
@@ -344,8 +348,7 @@ def _occurrences_sync(meeting: Meeting, plan: Plan, *, by: User) -> None:
         )
     for occurrence in gone:
         reminders.occurrence_reminders_cancel(occurrence)
-        occurrence._history_user = by
-        occurrence.delete()
+        delete_audited(occurrence, by=by, reason=N_("Series changed"))
     for start in plan.starts:
         occurrence = existing.get(start)
         if occurrence is None:
@@ -354,12 +357,12 @@ def _occurrences_sync(meeting: Meeting, plan: Plan, *, by: User) -> None:
                     meeting=meeting, original_start=start, start_at=start, end_at=start + duration
                 ),
                 by=by,
-                reason="Sitting scheduled",
+                reason=N_("Sitting scheduled"),
             )
         elif occurrence.start_at == start and occurrence.end_at != start + duration:
             # Not moved on its own: follows the series' new length.
             occurrence.end_at = start + duration
-            save_audited(occurrence, by=by, reason="Series changed", update_fields=["end_at"])
+            save_audited(occurrence, by=by, reason=N_("Series changed"), update_fields=["end_at"])
 
 
 def tell_invitees(meeting: Meeting, subject, body) -> None:

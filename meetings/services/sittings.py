@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from r4v.audit import locked, save_audited
 from r4v.errors import DomainError
@@ -69,7 +70,7 @@ def occurrence_move(
     if clashes and not accept_conflicts:
         raise ConflictsNotAccepted(clashes)
     occurrence.start_at, occurrence.end_at = start_at, end_at
-    why = _with_reason("Sitting moved", reason)
+    why = reason.strip() or N_("Sitting moved")
     save_audited(occurrence, by=by, reason=why, update_fields=["start_at", "end_at"])
     _bump(meeting, by=by, reason=why)
     conflicts_accept(clashes=clashes, meeting=meeting, by=by)
@@ -104,7 +105,7 @@ def occurrence_cancel(*, occurrence: Occurrence, by: User, reason: str = "") -> 
             code="sitting_has_minutes",
         )
     occurrence.is_cancelled = True
-    why = _with_reason("Sitting cancelled", reason)
+    why = reason.strip() or N_("Sitting cancelled")
     save_audited(occurrence, by=by, reason=why, update_fields=["is_cancelled"])
     _bump(meeting, by=by, reason=why)
     reminders.occurrence_reminders_cancel(occurrence)
@@ -118,11 +119,6 @@ def occurrence_cancel(*, occurrence: Occurrence, by: User, reason: str = "") -> 
         ),
     )
     return occurrence
-
-
-def _with_reason(what: str, reason: str) -> str:
-    # History reasons stay in English (as every other), the user's words appended as typed.
-    return f"{what}: {reason.strip()}" if reason.strip() else what
 
 
 def _reason_paragraph(reason: str) -> str:

@@ -73,7 +73,7 @@ def test_moving_a_sitting_asks_for_confirmation_then_moves_it_with_the_reason(cl
     assert sitting.start_at == datetime.datetime(2027, 2, 10, 20, tzinfo=UTC)
     last = sitting.history.latest("history_id")
     assert (last.history_change_reason, last.history_user) == (
-        "Sitting moved: The room is taken",
+        "The room is taken",
         cal.personas["co_coordinator"],
     )
     told = Notification.objects.filter(subject="Moved: Health monthly")
@@ -92,7 +92,7 @@ def test_cancelling_a_sitting_asks_for_confirmation_and_keeps_the_reason(client,
     sitting.refresh_from_db()
     assert sitting.is_cancelled
     assert sitting.history.latest("history_id").history_change_reason == (
-        "Sitting cancelled: Holiday"
+        "Holiday"
     )
     # the rest of the series stays
     assert series.occurrences.filter(is_cancelled=False).count() == 3

@@ -12,6 +12,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from r4v.audit import save_audited
 from r4v.models import User
@@ -220,7 +221,7 @@ class Command(BaseCommand):
             save_audited(
                 sitting,
                 by=by,
-                reason="Demo: a race between two organizers",
+                reason=N_("Demo: a race between two organizers"),
                 update_fields=["start_at", "end_at"],
             )
         # A past meeting with circulated minutes and action points.
