@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from r4v.api_errors import AutoSchema, ErrorSerializer
 from r4v.api_fields import Pagination, query_datetime, query_id
 from r4v.rows import FlatList
+from sectors import policy
 from sectors.models import PlatformSector
 
 from . import quorum, selectors, services
@@ -299,9 +300,7 @@ class MinutesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return Minutes.objects.filter(selectors.minutes_visible_q(self.request.user)).order_by(
-            "-pk"
-        )
+        return Minutes.objects.filter(policy.visible_q(self.request.user, Minutes)).order_by("-pk")
 
     @extend_schema(
         summary=_("Write the minutes of a sitting"),
@@ -369,7 +368,7 @@ class ActionPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ActionPoint.objects.none()
-        visible = selectors.minutes_visible_q(self.request.user, prefix="minutes__")
+        visible = policy.visible_q(self.request.user, Minutes, prefix="minutes__")
         queryset = ActionPoint.objects.filter(visible | Q(owner=self.request.user))
         if self.request.query_params.get("mine"):
             queryset = queryset.filter(owner=self.request.user)
@@ -388,7 +387,7 @@ class ActionPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     def create(self, request):
         data = _parsed(s.ActionPointSerializer, request.data).validated_data
-        visible = selectors.minutes_visible_q(request.user)
+        visible = policy.visible_q(request.user, Minutes)
         minutes = Minutes.objects.filter(visible, pk=data["minutes"].pk).first()
         if minutes is None:
             raise Http404

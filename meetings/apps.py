@@ -33,7 +33,10 @@ class MeetingsConfig(AppConfig):
         # Registers the reminder handlers before the first sweep (r4v.reminders.handler).
         from r4v import my_work
 
-        from . import reminders  # noqa: F401
+        from . import access, reminders  # noqa: F401
+
+        # Its kinds of object with the one door for access (sectors.policy).
+        access.register()
 
         my_work.register(
             "meetings", template="meetings/_my_work.html", context=my_work_section, order=30

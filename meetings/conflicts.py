@@ -7,7 +7,7 @@ do not clash. All comparisons are between UTC instants, so zones never enter the
 Decision (issues 21, 22): the check finds clashes with every meeting that shares the audience,
 including meetings the person asking may not see (a national team proposing a time that clashes
 with a regional internal meeting must still learn that the time is taken). What a clash shows
-depends on `selectors.meeting_visible_q`, the one rule for "may this user see this meeting": a
+depends on `policy.visible_q(user, Meeting)` (`meetings.access`), the one rule for "may this user see this meeting": a
 meeting in scope is shown in full; one out of scope shows only its times (UTC, and in its
 organizer's zone), its organizing sector (or platform) and its kind — never its title, agenda,
 id or organizer. `as_seen_by` applies this for the API and the pages alike.

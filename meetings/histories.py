@@ -1,7 +1,7 @@
 """Meetings on the shared history page (`r4v.history`), registered at start-up.
 
-Who may see a meeting's history: those who may organize it (`selectors.can_organize`: the
-Regional Platform team, the platform's team, the sector's co-coordinators) and its organizer.
+Who may see a meeting's history: those who may change it (`meetings.access`: its organizer, the
+Regional Platform team, the platform's team, the sector's co-coordinators).
 Its page carries the minutes of its sittings, whose circulation dates the seed's deadlines read.
 """
 
@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 
 from r4v import history
 from r4v.history import Source
+from sectors import policy
 
-from . import selectors
+from . import access
 from .models import Meeting, Minutes, Occurrence
 
 
 def _may_view(user, meeting: Meeting) -> bool:
-    return meeting.organizer_id == user.pk or selectors.can_organize(
-        user, platform=meeting.platform, platform_sector=meeting.platform_sector
-    )
+    return policy.can(user, access.CHANGE, meeting)
 
 
 def _minutes_label(row) -> str:

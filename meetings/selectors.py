@@ -1,11 +1,5 @@
-"""Permission-aware reads of the calendar: one door for "which meetings may this user see".
-
-Who sees what (issue 15): the Regional Platform team sees everything; a sector's co-coordinators
-and partners see their sectors' internal meetings (and a platform team its platform's); anyone
-invited sees the meeting; anonymous visitors see public events only. Out of scope answers 404.
-Minutes (issue 22): drafts are read by those who may change the meeting (`can_change`), and
-circulated or final minutes by whoever sees the meeting (`minutes_visible_q`).
-"""
+"""Permission-aware reads of the calendar, through the one door (`sectors.policy`; the
+calendar's rules are `meetings.access`). Out of scope answers 404, as missing does."""
 
 import datetime
 
@@ -14,102 +8,27 @@ from django.http import Http404
 from django.utils import timezone
 
 from r4v.models import User
-from sectors.models import Platform, PlatformSector, RoleAssignment
-from sectors.policy import Party, holders, scope_of
+from sectors import policy
+from sectors.models import Platform, RoleAssignment
+from sectors.policy import Party, holders
 
 from .audience import user_keys
 from .models import ActionPoint, Meeting, MeetingAudience, Minutes, Occurrence
 from .zones import user_zone
 
 
-def can_organize(user, *, platform: Platform, platform_sector: PlatformSector | None) -> bool:
-    """The Regional Platform team anywhere, a platform team on its platform, a co-coordinator
-    for their sector."""
-    s = scope_of(user)
-    if s.is_regional or platform.pk in s.managed_platform_ids:
-        return True
-    return platform_sector is not None and platform_sector.pk in s.coordinated_sector_ids
-
-
-def can_change(user, meeting: Meeting) -> bool:
-    """Whether `user` may change `meeting`, its sittings, minutes and attendance: its organizer,
-    or whoever may organize for its sector."""
-    if user is None or not user.is_authenticated:
-        return False
-    return meeting.organizer_id == user.pk or can_organize(
-        user, platform=meeting.platform, platform_sector=meeting.platform_sector
-    )
-
-
-def _everything(prefix: str) -> Q:
-    # Not Q(): an empty Q vanishes from an OR (`Q() | Q(owner=me)` is `Q(owner=me)`), so "all
-    # of them, or mine" would become "mine".
-    return Q(**{f"{prefix}pk__isnull": False})
-
-
-def meeting_visible_q(user, prefix: str = "") -> Q:
-    """Filter for the meetings `user` may see; `prefix` leads from the queried model to Meeting."""
-    public = Q(**{f"{prefix}visibility": Meeting.Visibility.PUBLIC})
-    s = scope_of(user)
-    if s.is_regional:
-        return _everything(prefix)
-    if user is None or not user.is_authenticated:
-        return public
-    keys = user_keys(user)
-    meeting_id = OuterRef(f"{prefix}pk" if prefix else "pk")
-    concerned = Exists(MeetingAudience.objects.filter(meeting_id=meeting_id, key__in=keys))
-    return (
-        public
-        | Q(**{f"{prefix}organizer_id": user.pk})
-        | Q(**{f"{prefix}platform_id__in": s.managed_platform_ids})
-        | concerned
-    )
-
-
-def meeting_changeable_q(user, prefix: str = "") -> Q:
-    """`can_change` as a filter: the meetings `user` organized or may organize."""
-    s = scope_of(user)
-    if s.is_regional:
-        return _everything(prefix)
-    if user is None or not user.is_authenticated:
-        return Q(**{f"{prefix}pk__in": []})
-    return (
-        Q(**{f"{prefix}organizer_id": user.pk})
-        | Q(**{f"{prefix}platform_id__in": s.managed_platform_ids})
-        | Q(**{f"{prefix}platform_sector_id__in": s.coordinated_sector_ids})
-    )
-
-
-def minutes_visible_q(user, prefix: str = "") -> Q:
-    """Filter for the minutes `user` may read; `prefix` leads from the queried model to Minutes.
-
-    Draft minutes are their writers' (`can_change`: the organizer and whoever may organize for
-    the sector); circulated and final minutes are read by whoever may see the meeting.
-    """
-    meeting = f"{prefix}occurrence__meeting__"
-    draft = Q(**{f"{prefix}status": Minutes.Status.DRAFT})
-    return meeting_visible_q(user, meeting) & (~draft | meeting_changeable_q(user, meeting))
-
-
-def minutes_readable(user, minutes: Minutes | None) -> bool:
-    """Whether a page may show `minutes` of a meeting `user` sees (`minutes_visible_q`)."""
-    if minutes is None:
-        return False
-    return minutes.status != Minutes.Status.DRAFT or can_change(user, minutes.occurrence.meeting)
-
-
 def meetings_in_scope(user, meeting_ids) -> set[int]:
     """Which of `meeting_ids` `user` may see: one query."""
     return set(
-        Meeting.objects.filter(meeting_visible_q(user), pk__in=set(meeting_ids)).values_list(
-            "pk", flat=True
-        )
+        Meeting.objects.filter(
+            policy.visible_q(user, Meeting), pk__in=set(meeting_ids)
+        ).values_list("pk", flat=True)
     )
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     return (
-        Meeting.objects.filter(meeting_visible_q(user))
+        Meeting.objects.filter(policy.visible_q(user, Meeting))
         .select_related(
             "organizer", "platform", "platform_sector__sector", "platform_sector__platform"
         )
@@ -134,7 +53,7 @@ def occurrences_visible_to(
     """Sittings in [start, end) the user may see, oldest first, with their meeting."""
     # The rule on the joined meeting, not `meeting__in` a subquery of it: a second scan of the
     # meetings costs PostgreSQL's planner more than running the query.
-    queryset = Occurrence.objects.filter(meeting_visible_q(user, prefix="meeting__"))
+    queryset = Occurrence.objects.filter(policy.visible_q(user, Meeting, prefix="meeting__"))
     if start is not None:
         queryset = queryset.filter(end_at__gt=start)
     if end is not None:

@@ -3,7 +3,7 @@ history), and record its attendance by organization with the quorum.
 
 Same doors as the other calendar pages: the sitting comes from `selectors.occurrence_get_for`
 (404 outside the viewer's scope); only the organizer, the sector's co-coordinators and the
-Regional Platform team (`selectors.can_organize`) get the forms, anyone else who may see the
+Regional Platform team (`meetings.access`) get the forms, anyone else who may see the
 meeting a 403; every write is one service call.
 """
 
@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from r4v.forms_kit import confirm_page, form_service_call
+from sectors import policy
 
-from . import quorum, selectors, services
+from . import access, quorum, selectors, services
 from .forms import AttendanceForm, SittingCancelForm, SittingMoveForm
 from .models import Occurrence
 from .views import clash_rows
@@ -26,7 +27,7 @@ _LOCAL = "%Y-%m-%dT%H:%M"
 
 def _sitting_for_organizer(request, pk) -> Occurrence:
     occurrence = selectors.occurrence_get_for(user=request.user, pk=pk)
-    if not selectors.can_change(request.user, occurrence.meeting):
+    if not policy.can(request.user, access.CHANGE, occurrence.meeting):
         raise PermissionDenied
     return occurrence
 

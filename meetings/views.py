@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from r4v.errors import DomainError, NotAllowed
+from sectors import policy
 
-from . import quorum, selectors, services, zones
+from . import access, quorum, selectors, services, zones
 from .conflicts import as_seen_by
 from .forms import (
     ActionPointForm,
@@ -297,10 +298,10 @@ def meeting_detail(request, pk):
         s.local_end = s.end_at.astimezone(zone)
         s.organizer_start = s.start_at.astimezone(meeting.zone)
         minutes = getattr(s, "minutes", None)
-        s.minutes_or_none = minutes if selectors.minutes_readable(request.user, minutes) else None
+        s.minutes_or_none = minutes if policy.can(request.user, access.READ, minutes) else None
         s.sheet = sheets[s.pk]
         s.has_started = s.start_at <= now
-    may_change = selectors.can_change(request.user, meeting)
+    may_change = policy.can(request.user, access.CHANGE, meeting)
     return render(
         request,
         "meetings/detail.html",
@@ -337,7 +338,7 @@ def minutes_edit(request, pk):
     occurrence = selectors.occurrence_get_for(user=request.user, pk=pk)
     meeting = occurrence.meeting
     minutes = Minutes.objects.filter(occurrence=occurrence).first()
-    if minutes is not None and not selectors.minutes_readable(request.user, minutes):
+    if minutes is not None and not policy.can(request.user, access.READ, minutes):
         minutes = None  # a draft: its writers' until it is circulated
     owners = selectors.meeting_invitees(meeting)
     form = MinutesForm(
@@ -399,7 +400,7 @@ def minutes_edit(request, pk):
             "occurrence": occurrence,
             "sheet": sheet,
             "quorum_warning": quorum.quorum_warning(sheet),
-            "may_record": selectors.can_change(request.user, meeting),
+            "may_record": policy.can(request.user, access.CHANGE, meeting),
             "minutes": minutes,
             "points": list(minutes.action_points.select_related("owner")) if minutes else [],
             "form": form,

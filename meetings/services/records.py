@@ -12,9 +12,10 @@ from django.utils.translation import gettext_noop as N_
 from r4v.audit import delete_audited, locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
+from sectors import policy
 from sectors.models import Organization
 
-from .. import quorum, reminders, selectors
+from .. import access, quorum, reminders
 from ..models import (
     ActionPoint,
     Attendance,
@@ -27,9 +28,7 @@ from .scheduling import require_one_line, tell_invitees
 
 def _require_minutes_writer(occurrence: Occurrence, by: User) -> Meeting:
     meeting = occurrence.meeting
-    if meeting.organizer_id != by.pk and not selectors.can_organize(
-        by, platform=meeting.platform, platform_sector=meeting.platform_sector
-    ):
+    if not policy.can(by, access.CHANGE, meeting):
         raise NotAllowed(_("You may not write the minutes of this meeting."))
     return meeting
 

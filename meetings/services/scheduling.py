@@ -16,9 +16,11 @@ from django.utils.translation import gettext_noop as N_
 from r4v.audit import delete_audited, locked, save_audited
 from r4v.errors import DomainError, NotAllowed
 from r4v.models import User
+from sectors import policy
 from sectors.models import Country, Organization, Platform, PlatformSector
+from sectors.policy import Action
 
-from .. import reminders, selectors, zones
+from .. import access, reminders, selectors, zones
 from ..audience import meeting_keys
 from ..conflicts import Clash, WorkingHours, clashes_for, conflicts_accept, slots_find
 from ..models import (
@@ -190,7 +192,7 @@ def slots_suggest(
 
 
 def _require_organizer(by: User, platform: Platform, platform_sector: PlatformSector | None):
-    if not selectors.can_organize(by, platform=platform, platform_sector=platform_sector):
+    if not policy.can(by, Action.ORGANIZE_MEETINGS, platform_sector or platform):
         raise NotAllowed(_("You may not schedule meetings for this sector."))
 
 
@@ -310,9 +312,7 @@ def require_change(meeting: Meeting, by: User) -> None:
         raise DomainError(
             _("This meeting is cancelled; it cannot be changed."), code="meeting_cancelled"
         )
-    if meeting.organizer_id != by.pk and not selectors.can_organize(
-        by, platform=meeting.platform, platform_sector=meeting.platform_sector
-    ):
+    if not policy.can(by, access.CHANGE, meeting):
         raise NotAllowed(_("You may not change this meeting."))
 
 

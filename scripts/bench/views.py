@@ -24,10 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meetings.models import Meeting
-from meetings.selectors import meeting_visible_q
 from program_cycle import parties, workflow
 from program_cycle import selectors as cycle_selectors
 from r4v.tokens import token_for_key
+from sectors import policy
 from sectors.models import (
     CoCoordinatorDesignation,
     CoLeadDesignation,
@@ -309,13 +309,13 @@ def hand_countries(request):
 
 def hand_meetings(request):
     """What `/api/v1/meetings/?limit=50` returns to a token's owner: the key checked, the
-    meetings the product's rule lets them see (`meeting_visible_q`), each with the ids it
+    meetings the product's rule lets them see (`policy.visible_q(user, Meeting)`), each with the ids it
     invites, in one query per kind of invitation."""
     token = token_for_key(request.headers.get("Authorization", "").removeprefix("Token "))
     if token is None:
         return JsonResponse({"detail": "Invalid token."}, status=401)
     limit = min(int(request.GET.get("limit", 50)), 500)
-    meetings = Meeting.objects.filter(meeting_visible_q(token.user)).order_by("start_at", "pk")
+    meetings = Meeting.objects.filter(policy.visible_q(token.user, Meeting)).order_by("start_at", "pk")
     rows = list(
         meetings.values(
             "id",
