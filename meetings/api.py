@@ -26,6 +26,7 @@ from sectors.models import PlatformSector
 from . import quorum, selectors, services
 from . import serializers as s
 from .conflicts import as_seen_by
+from .filters import MeetingFilter, OccurrenceFilter
 from .models import ActionPoint, Minutes
 
 
@@ -61,27 +62,6 @@ _RANGE = [
     OpenApiParameter("start", OpenApiTypes.DATETIME, description=_("Sittings ending after.")),
     OpenApiParameter("end", OpenApiTypes.DATETIME, description=_("Sittings starting before.")),
 ]
-_FILTERS = [
-    OpenApiParameter("platform", int),
-    OpenApiParameter("platform_sector", int),
-    OpenApiParameter("kind", str),
-    OpenApiParameter("organization", int, description=_("Invited organization.")),
-]
-
-
-def _filtered(queryset, request, prefix=""):
-    for name, lookup in (
-        ("platform", "platform_id"),
-        ("platform_sector", "platform_sector_id"),
-        ("organization", "invited_organizations"),
-    ):
-        pk = query_id(request, name)
-        if pk is not None:
-            queryset = queryset.filter(**{f"{prefix}{lookup}": pk})
-    kind = request.query_params.get("kind")
-    if kind:
-        queryset = queryset.filter(**{f"{prefix}kind": kind})
-    return queryset
 
 
 class MeetingViewSet(
@@ -91,20 +71,14 @@ class MeetingViewSet(
 
     rows = s.MeetingRows
     serializer_class = s.MeetingSerializer
+    filterset_class = MeetingFilter
     pagination_class = Pagination
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        queryset = selectors.meetings_visible_to(self.request.user).prefetch_related(
+        return selectors.meetings_visible_to(self.request.user).prefetch_related(
             "invited_sectors", "invited_platforms", "invited_organizations"
         )
-        # No DISTINCT: the one filter through a many-to-many (`organization`) names one
-        # organization, and a meeting invites each organization once.
-        return _filtered(queryset, self.request)
-
-    @extend_schema(parameters=_FILTERS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary=_("Schedule a meeting or a series"),
@@ -212,18 +186,18 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Sittings of meetings you may see, in a time range: the calendar's rows."""
 
     serializer_class = s.OccurrenceSerializer
+    filterset_class = OccurrenceFilter
     pagination_class = Pagination
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        queryset = selectors.occurrences_visible_to(
+        return selectors.occurrences_visible_to(
             self.request.user,
             start=query_datetime(self.request, "start"),
             end=query_datetime(self.request, "end"),
         )
-        return _filtered(queryset, self.request, prefix="meeting__")
 
-    @extend_schema(parameters=[*_RANGE, *_FILTERS])
+    @extend_schema(parameters=_RANGE)
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
