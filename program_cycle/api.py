@@ -12,12 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from r4v.api_errors import ErrorSerializer
+from r4v.api_errors import validated_input
+from r4v.api_fields import Pagination as KitPagination
 from r4v.errors import Conflict
 
 from . import filters, selectors, services, workflow
@@ -25,38 +25,19 @@ from . import serializers as s
 from .models import Attachment, Submission, TaskType
 
 
-class Pagination(LimitOffsetPagination):
+class Pagination(KitPagination):
     # allowed_actions of a page are answered in one query per page; a cap keeps it bounded.
     max_limit = 200
 
 
-_MEANINGS = {
-    400: _("Invalid input; `errors` names the fields."),
-    401: _("Not logged in: send `Authorization: Token <key>`."),
-    403: _("You may see this but not do this to it now; `detail` says why."),
-    404: _("Not found, or outside your scope."),
-}
-
-
-def _errors(*codes: int) -> dict:
-    responses = {
-        code: OpenApiResponse(ErrorSerializer, description=_MEANINGS[code]) for code in codes
-    }
-    return responses
-
-
+# The kit's schema documents 400/401/403/404 on every operation; a stale version's 409 is
+# documented here because its body carries the task's state, not the kit's error body.
 _CONFLICT = {
     409: OpenApiResponse(
         s.ConflictSerializer,
         description=_("The task changed since the client read it; the body has its state now."),
     )
 }
-
-
-def _input(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _conflict_response(error: Conflict) -> Response:
@@ -84,16 +65,16 @@ class CycleViewSet(
     @extend_schema(
         summary=_("Open a cycle"),
         request=s.CycleInput,
-        responses={201: s.CycleSerializer, **_errors(400, 401, 403)},
+        responses={201: s.CycleSerializer},
     )
     def create(self, request, *args, **kwargs):
-        cycle = services.cycle_open(by=request.user, **_input(s.CycleInput, request))
+        cycle = services.cycle_open(by=request.user, **validated_input(s.CycleInput, request))
         return Response(s.CycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Generate the cycle's tasks (only those missing)"),
         request=None,
-        responses={200: s.GeneratedCountSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: s.GeneratedCountSerializer(many=True)},
     )
     # Not paginated: one row per task type, a dozen at most.
     @action(detail=True, methods=["post"], pagination_class=None)
@@ -141,13 +122,13 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary=_("History of the task: every transition"),
-        responses={200: s.TransitionSerializer(many=True), **_errors(401, 404)},
+        responses={200: s.TransitionSerializer(many=True)},
         methods=["GET"],
     )
     @extend_schema(
         summary=_("Move the task: submit, withdraw, clear, return or reopen"),
         request=s.TransitionInput,
-        responses={200: s.TaskDetailSerializer, **_errors(400, 401, 403, 404), **_CONFLICT},
+        responses={200: s.TaskDetailSerializer, **_CONFLICT},
         methods=["POST"],
     )
     @action(detail=True, methods=["get", "post"])
@@ -156,7 +137,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             rows = selectors.task_history(task)
             return Response(s.TransitionSerializer(rows, many=True, context={"task": task}).data)
-        data = _input(s.TransitionInput, request)
+        data = validated_input(s.TransitionInput, request)
         try:
             workflow.task_transition(task_id=task.pk, by=request.user, **data)
         except Conflict as error:
@@ -165,7 +146,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary=_("Every version of the task's deliverable"),
-        responses={200: s.SubmissionSerializer(many=True), **_errors(401, 404)},
+        responses={200: s.SubmissionSerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def versions(self, request, *args, **kwargs):
@@ -175,12 +156,12 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary=_("Save the draft narrative of the current version"),
         request=s.DraftInput,
-        responses={200: s.TaskDetailSerializer, **_errors(400, 401, 403, 404), **_CONFLICT},
+        responses={200: s.TaskDetailSerializer, **_CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def draft(self, request, *args, **kwargs):
         task = self._task()
-        data = _input(s.DraftInput, request)
+        data = validated_input(s.DraftInput, request)
         try:
             services.submission_save(task_id=task.pk, by=request.user, **data)
         except Conflict as error:
@@ -190,7 +171,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary=_("Attach a file to the current version"),
         request={"multipart/form-data": s.AttachmentInput},
-        responses={201: s.AttachmentSerializer, **_errors(400, 401, 403, 404), **_CONFLICT},
+        responses={201: s.AttachmentSerializer, **_CONFLICT},
     )
     @action(
         detail=True,
@@ -199,7 +180,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def attachments(self, request, *args, **kwargs):
         task = self._task()
-        data = _input(s.AttachmentInput, request)
+        data = validated_input(s.AttachmentInput, request)
         try:
             attachment = services.attachment_add(
                 task_id=task.pk, upload=data["file"], version=data["version"], by=request.user
@@ -236,7 +217,6 @@ class AttachmentViewSet(
         summary=_("Download the file"),
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            **_errors(401, 404),
         },
     )
     @action(detail=True, methods=["get"])
@@ -246,11 +226,11 @@ class AttachmentViewSet(
     @extend_schema(
         summary=_("Remove an attachment from the version being drafted"),
         request=s.VersionInput,
-        responses={204: None, **_errors(400, 401, 403, 404), **_CONFLICT},
+        responses={204: None, **_CONFLICT},
     )
     def destroy(self, request, *args, **kwargs):
         attachment = self.get_object()
-        data = _input(s.VersionInput, request)
+        data = validated_input(s.VersionInput, request)
         try:
             services.attachment_remove(
                 attachment=attachment, version=data["version"], by=request.user

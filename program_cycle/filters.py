@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sectors.models import Platform, Sector
 
 from . import selectors
-from .models import PARTY_CHOICES, Cycle, Task, TaskState, TaskType
+from .models import PARTY_CHOICES, Cycle, Task, TaskState, TaskType, overdue_q
 
 
 class TaskFilter(filters.FilterSet):
@@ -40,15 +40,13 @@ class TaskFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = selectors.overdue_q()
+        overdue = overdue_q()
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_mine(self, queryset, name, value):
         user = self.request.user if self.request else None
         if value == "draft":
-            return queryset.filter(
-                selectors.drafting_q(user), state__in=[TaskState.DRAFT, TaskState.RETURNED]
-            )
+            return queryset.filter(selectors.drafting_q(user)).drafting()
         if value == "clear":
             return queryset.filter(selectors.clearing_q(user))
         return queryset

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +209,39 @@ class TaskState(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+# The states in which the drafters hold the task (and its due date, not its clear-by, applies).
+DRAFTING = (TaskState.DRAFT, TaskState.RETURNED)
+
+
+def overdue_q(today=None) -> Q:
+    """The one definition of "overdue": a draft past its due date, a clearance past its clear-by."""
+    today = today or timezone.localdate()
+    return Q(state__in=DRAFTING, due_on__lt=today) | Q(
+        state=TaskState.SUBMITTED, clear_by__lt=today
+    )
+
+
+class TaskQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(overdue_q(today))
+
+    def drafting(self):
+        return self.filter(state__in=DRAFTING)
+
+    def with_current(self, today=None):
+        """Annotate what lists show per row: the current version and its submitter, lateness."""
+        current = Submission.objects.filter(task=OuterRef("pk")).current_first()
+        return self.annotate(
+            current_submitter_id=Subquery(current.values("submitted_by_id")[:1]),
+            current_number=Subquery(current.values("number")[:1]),
+            is_late=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+
 class Task(models.Model):
     """One deliverable of a cycle for one scope: "PiN, Peru, Health, RMNA 2027"."""
 
@@ -250,6 +283,8 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
@@ -294,13 +329,26 @@ class Task(models.Model):
             return self.platform.name
         return f"{self.sector.name} · {self.platform.name}"
 
+    @property
+    def is_drafting(self) -> bool:
+        return self.state in DRAFTING
+
     def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        if self.state == TaskState.FINAL:
-            return False
-        if self.state == TaskState.SUBMITTED:
-            return self.clear_by < today
-        return self.due_on < today
+        # Lists annotate it (`TaskQuerySet.with_current`); a single task asks the same rule.
+        if today is None and hasattr(self, "is_late"):
+            return self.is_late
+        return Task.objects.filter(pk=self.pk).overdue(today).exists()
+
+    @property
+    def current_submission(self) -> "Submission":
+        """The version being drafted or cleared now."""
+        return self.submissions.current_first().first()
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def current_first(self):
+        # Versions are only ever added, numbered upwards: the highest is the current one.
+        return self.order_by("-number")
 
 
 class Submission(models.Model):
@@ -327,6 +375,8 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission version")

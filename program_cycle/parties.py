@@ -46,21 +46,34 @@ def clearers_of(task: Task) -> QuerySet:
 Key = tuple[str, int | None, int | None]
 
 
-def place_key(party: str, platform_id: int | None, sector_id: int | None) -> Key:
-    """What a party's holders depend on, as `sectors.policy.holders` reads a `Where`.
+# The one party-to-place rule: which of a task's place fields (platform, sector) a party's
+# holders depend on, as `sectors.policy.holders` reads a `Where`. The Regional Platform is one
+# team; a platform team is per platform; a Regional Sector is per catalogue entry (on the
+# Regional Platform, whatever the task's platform); a National Sector is per platform and entry.
+PLACE_FIELDS: dict[str, tuple[str, ...]] = {
+    Party.REGIONAL_PLATFORM: (),
+    Party.PLATFORM: ("platform_id",),
+    Party.REGIONAL_SECTOR: ("sector_id",),
+    Party.NATIONAL_SECTOR: ("platform_id", "sector_id"),
+}
 
-    The Regional Platform is one team; a platform team is per platform; a Regional Sector is
-    per catalogue entry (on the Regional Platform, whatever the task's platform); a National
-    Sector is per platform and entry.
-    """
-    match party:
-        case Party.REGIONAL_PLATFORM:
-            return (party, None, None)
-        case Party.PLATFORM:
-            return (party, platform_id, None)
-        case Party.REGIONAL_SECTOR:
-            return (party, None, sector_id)
-    return (str(party), platform_id, sector_id)
+
+def place_key(party: str, platform_id: int | None, sector_id: int | None) -> Key:
+    """The key under which `Eligibility` holds (party, place): the fields PLACE_FIELDS names."""
+    fields = PLACE_FIELDS.get(party, ("platform_id", "sector_id"))
+    return (
+        str(party),
+        platform_id if "platform_id" in fields else None,
+        sector_id if "sector_id" in fields else None,
+    )
+
+
+def place_q(party: str, platform_id: int | None, sector_id: int | None) -> Q:
+    """The tasks whose place the holder of (party, place) holds: the same rule, as a filter."""
+    if party not in PLACE_FIELDS:
+        return Q(pk__in=[])
+    values = {"platform_id": platform_id, "sector_id": sector_id}
+    return Q(**{field: values[field] for field in PLACE_FIELDS[party]})
 
 
 class Eligibility:
@@ -175,7 +188,7 @@ def regional_sector_name(task: Task) -> str:
 
 def waiting_label(task: Task) -> str:
     """Who the task waits on, in words."""
-    if task.state in (TaskState.DRAFT, TaskState.RETURNED):
+    if task.is_drafting:
         return ", ".join(party_label(p) for p in task.task_type.drafters)
     if task.state == TaskState.FINAL or not task.waiting_on:
         return ""

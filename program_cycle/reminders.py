@@ -26,7 +26,7 @@ from r4v.services import notification_send
 from sectors import policy
 from sectors.policy import Party
 
-from .models import Task, TaskState
+from .models import DRAFTING, Task, TaskState
 from .parties import clearers_of, drafters_of, waiting_label
 
 DEADLINE = "program_cycle.deadline"
@@ -37,7 +37,6 @@ OVERDUE_DIGEST = "program_cycle.overdue_digest"
 THRESHOLDS = (14, 7, 3, 1, 0, -1)
 STEP_WAITING_WORKING_DAYS = 5
 SEND_AT = datetime.time(8, 0)
-DRAFTING = (TaskState.DRAFT, TaskState.RETURNED)
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -180,13 +179,8 @@ def _step_waiting(reminder: Reminder) -> bool:
 
 
 def overdue_tasks(today: datetime.date):
-    from django.db.models import Q
-
     return (
-        Task.objects.filter(
-            Q(state__in=DRAFTING, due_on__lt=today)
-            | Q(state=TaskState.SUBMITTED, clear_by__lt=today)
-        )
+        Task.objects.overdue(today)
         .select_related("task_type", "platform", "sector", "cycle")
         .order_by("due_on", "pk")
     )

@@ -9,18 +9,17 @@ none. "Missing" and "not yours" are the same 404.
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sectors import policy
 from sectors.policy import Party
 
-from .models import Cycle, Submission, Task, TaskState, TaskType, Transition
-from .parties import Eligibility, eligibility_of
+from .models import Cycle, Submission, Task, TaskState, TaskType, Transition, overdue_q
+from .parties import Eligibility, eligibility_of, place_q
 
 NOTHING = Q(pk__in=[])
-DRAFTING = (TaskState.DRAFT, TaskState.RETURNED)
 
 
 def _drafting_type_ids() -> dict[str, list[int]]:
@@ -32,20 +31,6 @@ def _drafting_type_ids() -> dict[str, list[int]]:
     return by_party
 
 
-def _place_q(party: str, platform_id, sector_id) -> Q:
-    """Tasks whose scope the holder of (party, place) holds: the mirror of `parties.place_key`."""
-    match party:
-        case Party.REGIONAL_PLATFORM:
-            return Q()
-        case Party.PLATFORM:
-            return Q(platform_id=platform_id)
-        case Party.REGIONAL_SECTOR:
-            return Q(sector_id=sector_id)
-        case Party.NATIONAL_SECTOR:
-            return Q(platform_id=platform_id, sector_id=sector_id)
-    return NOTHING
-
-
 def task_q(user, elig: Eligibility | None = None) -> Q:
     """The tasks `user` may see."""
     if policy.scope_of(user).is_regional:
@@ -53,7 +38,7 @@ def task_q(user, elig: Eligibility | None = None) -> Q:
     elig = elig or eligibility_of(user)
     q = NOTHING
     for party, platform_id, sector_id in elig.held:
-        q |= _place_q(party, platform_id, sector_id)
+        q |= place_q(party, platform_id, sector_id)
         if party == Party.NATIONAL_SECTOR:
             q |= Q(platform_id=platform_id, sector__isnull=True)
     return q
@@ -66,7 +51,7 @@ def drafting_q(user, elig: Eligibility | None = None) -> Q:
     q = NOTHING
     for party, platform_id, sector_id in elig.held:
         if types.get(party):
-            q |= _place_q(party, platform_id, sector_id) & Q(task_type_id__in=types[party])
+            q |= place_q(party, platform_id, sector_id) & Q(task_type_id__in=types[party])
     return q
 
 
@@ -75,21 +60,17 @@ def clearing_q(user, elig: Eligibility | None = None) -> Q:
     elig = elig or eligibility_of(user)
     q = NOTHING
     for party, platform_id, sector_id in elig.held:
-        q |= _place_q(party, platform_id, sector_id) & Q(waiting_on=party)
+        q |= place_q(party, platform_id, sector_id) & Q(waiting_on=party)
     return q & Q(state=TaskState.SUBMITTED)
 
 
-def _with_reads(queryset: QuerySet) -> QuerySet:
-    current = Submission.objects.filter(task=OuterRef("pk")).order_by("-number")
-    return queryset.select_related("task_type", "platform", "sector", "cycle").annotate(
-        current_submitter_id=Subquery(current.values("submitted_by_id")[:1]),
-        current_number=Subquery(current.values("number")[:1]),
-    )
+def _with_reads(queryset: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    return queryset.select_related("task_type", "platform", "sector", "cycle").with_current(today)
 
 
 def task_list_visible_to(user) -> QuerySet:
     if user is None or not user.is_authenticated:
-        return Task.objects.none()
+        return _with_reads(Task.objects.none())
     return _with_reads(Task.objects.filter(task_q(user)))
 
 
@@ -100,13 +81,6 @@ def task_get_for(user, *, pk) -> Task:
     return task
 
 
-def overdue_q(today: datetime.date | None = None) -> Q:
-    today = today or timezone.localdate()
-    return Q(state__in=DRAFTING, due_on__lt=today) | Q(
-        state=TaskState.SUBMITTED, clear_by__lt=today
-    )
-
-
 def state_counts(queryset: QuerySet) -> dict[str, int]:
     rows = queryset.order_by().values("state").annotate(n=Count("pk"))
     counts = {state: 0 for state in TaskState.values}
@@ -114,17 +88,9 @@ def state_counts(queryset: QuerySet) -> dict[str, int]:
     return counts
 
 
-def by_due_date(queryset: QuerySet, today: datetime.date | None = None) -> QuerySet:
-    """Overdue first, then by due date."""
-    from django.db.models import BooleanField, Case, Value, When
-
-    return queryset.annotate(
-        is_late=Case(
-            When(overdue_q(today), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    ).order_by("-is_late", "due_on", "pk")
+def by_due_date(queryset: QuerySet) -> QuerySet:
+    """Overdue first, then by due date (of a queryset from `_with_reads`)."""
+    return queryset.order_by("-is_late", "due_on", "pk")
 
 
 def my_work(user, *, limit: int = 20) -> dict:
@@ -141,13 +107,13 @@ def my_work(user, *, limit: int = 20) -> dict:
         }
     today = timezone.localdate()
     visible = Task.objects.filter(task_q(user, elig))
-    drafting = visible.filter(drafting_q(user, elig), state__in=DRAFTING)
+    drafting = visible.filter(drafting_q(user, elig)).drafting()
     clearing = visible.filter(clearing_q(user, elig))
     counts = drafting.aggregate(to_draft=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
     counts["to_clear"] = clearing.count()
     return {
-        "to_draft": list(by_due_date(_with_reads(drafting), today)[:limit]),
-        "to_clear": list(by_due_date(_with_reads(clearing), today)[:limit]),
+        "to_draft": list(by_due_date(_with_reads(drafting, today))[:limit]),
+        "to_clear": list(by_due_date(_with_reads(clearing, today))[:limit]),
         "counts": counts,
         "today": today,
     }

@@ -271,7 +271,7 @@ class TaskDetailSerializer(TaskSerializer):
 
     @extend_schema_field(SubmissionSerializer)
     def get_submission(self, obj):
-        current = obj.submissions.order_by("-number").prefetch_related("attachments").first()
+        current = obj.submissions.current_first().prefetch_related("attachments").first()
         return SubmissionSerializer(current, context=self.context).data if current else None
 
 

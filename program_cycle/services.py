@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from simple_history.utils import bulk_create_with_history
 
 from r4v.audit import locked, save_audited
@@ -51,13 +52,13 @@ def task_types_load(*, by: User) -> Counter:
         task_type = TaskType.objects.filter(code=data.code).first()
         if task_type is None:
             task_type = save_audited(
-                TaskType(code=data.code, **fields), by=by, reason="Task types loaded"
+                TaskType(code=data.code, **fields), by=by, reason=N_("Task types loaded")
             )
             counts["created"] += 1
         elif changed := [k for k, v in fields.items() if getattr(task_type, k) != v]:
             for k in changed:
                 setattr(task_type, k, fields[k])
-            save_audited(task_type, by=by, reason="Task types loaded", update_fields=changed)
+            save_audited(task_type, by=by, reason=N_("Task types loaded"), update_fields=changed)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
@@ -74,7 +75,7 @@ def _steps_sync(task_type: TaskType, steps, *, by: User) -> None:
             save_audited(
                 row,
                 by=by,
-                reason="Clearance path loaded",
+                reason=N_("Clearance path loaded"),
                 update_fields=["party", "substitutable"],
             )
     for row in existing.values():
@@ -115,7 +116,7 @@ def cycle_open(
         closes_on=closes_on,
         created_by=by,
     )
-    return save_audited(cycle, by=by, reason="Cycle opened")
+    return save_audited(cycle, by=by, reason=N_("Cycle opened"))
 
 
 def _scopes(task_type: TaskType) -> list[tuple[int, int | None]]:
@@ -184,7 +185,7 @@ def cycle_generate(*, cycle: Cycle, by: User) -> dict[str, dict[str, int]]:
     if new_tasks:
         # Hundreds of rows: one insert per table, each with its history rows.
         created = bulk_create_with_history(
-            new_tasks, Task, default_user=by, default_change_reason="Cycle generated"
+            new_tasks, Task, default_user=by, default_change_reason=N_("Cycle generated")
         )
         created = list(
             Task.objects.filter(pk__in=[t.pk for t in created]).select_related("task_type")
@@ -193,7 +194,7 @@ def cycle_generate(*, cycle: Cycle, by: User) -> dict[str, dict[str, int]]:
             [Submission(task=task, number=1) for task in created],
             Submission,
             default_user=by,
-            default_change_reason="Cycle generated",
+            default_change_reason=N_("Cycle generated"),
         )
         reminders.deadline_schedule_new(created)
         reminders.overdue_digest_ensure()
@@ -203,24 +204,29 @@ def cycle_generate(*, cycle: Cycle, by: User) -> dict[str, dict[str, int]]:
 # --- Drafting ----------------------------------------------------------------------------------
 
 
-def _current(task: Task) -> Submission:
-    return task.submissions.order_by("-number").first()
-
-
 def _touch(task: Task, *, by: User, reason: str) -> Task:
     task.version += 1
     return save_audited(task, by=by, reason=reason, update_fields=["version"])
 
 
 @transaction.atomic
-def submission_save(*, task_id: int, narrative: str, version: int, by: User) -> Task:
-    """Save the current version's narrative (a draft); the task's version moves on."""
+def submission_save(
+    *, task_id: int, narrative: str, version: int, by: User, upload: UploadedFile | None = None
+) -> Task:
+    """Save the current version's narrative (a draft), with a file to attach if one is given.
+
+    One transaction: a refused file leaves the narrative as it was, so a page that says "not
+    saved" is telling the truth. The task's version moves on once.
+    """
+    checked = _check_upload(upload) if upload is not None else None
     task = workflow.task_lock(task_id, version=version)
     workflow.require(task, workflow.Act.EDIT, by=by)
-    submission = _current(task)
+    submission = task.current_submission
     submission.narrative = narrative
-    save_audited(submission, by=by, reason="Draft saved", update_fields=["narrative"])
-    return _touch(task, by=by, reason="Draft saved")
+    save_audited(submission, by=by, reason=N_("Draft saved"), update_fields=["narrative"])
+    if checked is not None:
+        _attach(submission, upload, *checked, by=by)
+    return _touch(task, by=by, reason=N_("Draft saved"))
 
 
 # Documents, spreadsheets, slides, images and plain data: what these deliverables are made of.
@@ -280,22 +286,28 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
     return name, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-@transaction.atomic
-def attachment_add(*, task_id: int, upload: UploadedFile, version: int, by: User) -> Attachment:
-    name, content_type = _check_upload(upload)
-    task = workflow.task_lock(task_id, version=version)
-    workflow.require(task, workflow.Act.EDIT, by=by)
+def _attach(
+    submission: Submission, upload: UploadedFile, name: str, content_type: str, *, by: User
+) -> Attachment:
     upload.name = name
     attachment = Attachment(
-        submission=_current(task),
+        submission=submission,
         file=upload,
         name=name,
         size=upload.size,
         content_type=content_type,
         uploaded_by=by,
     )
-    save_audited(attachment, by=by, reason="Attachment added")
-    _touch(task, by=by, reason="Attachment added")
+    return save_audited(attachment, by=by, reason=N_("Attachment added"))
+
+
+@transaction.atomic
+def attachment_add(*, task_id: int, upload: UploadedFile, version: int, by: User) -> Attachment:
+    checked = _check_upload(upload)
+    task = workflow.task_lock(task_id, version=version)
+    workflow.require(task, workflow.Act.EDIT, by=by)
+    attachment = _attach(task.current_submission, upload, *checked, by=by)
+    _touch(task, by=by, reason=N_("Attachment added"))
     return attachment
 
 
@@ -304,9 +316,9 @@ def attachment_remove(*, attachment: Attachment, version: int, by: User) -> Task
     """Remove an attachment from the current draft version (earlier versions keep theirs)."""
     task = workflow.task_lock(attachment.submission.task_id, version=version)
     workflow.require(task, workflow.Act.EDIT, by=by)
-    if attachment.submission_id != _current(task).pk:
+    if attachment.submission_id != task.current_submission.pk:
         raise NotAllowed(_("Only the attachments of the version being drafted can be removed."))
     attachment._history_user = by
     # The row goes; the stored file stays, because an earlier version may point at it too.
     attachment.delete()
-    return _touch(task, by=by, reason="Attachment removed")
+    return _touch(task, by=by, reason=N_("Attachment removed"))

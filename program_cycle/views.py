@@ -7,33 +7,25 @@ hold no rule of their own.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from r4v.errors import DomainError
+from r4v.forms_kit import form_service_call, message_service_call
 from sectors import policy
 
 from . import parties, selectors, services, workflow
 from .api import attachment_file_response
 from .filters import TaskFilter
-from .forms import CycleForm, DraftForm, TransitionForm
+from .forms import CycleForm, DraftForm, TransitionForm, VersionForm
 from .models import Attachment, TaskState
-from .rendering import attachments_diff, markdown_html, narrative_diff
+from .payloads import compare_all
+from .rendering import markdown_html
 from .serializers import transition_note
 
 PAGE_SIZE = 25
-
-
-def _refused(request, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, error.detail)
 
 
 # --- Cycles -------------------------------------------------------------------------------------
@@ -45,12 +37,8 @@ def cycle_list(request):
     can_open = policy.scope_of(request.user).is_regional
     form = CycleForm(request.POST or None) if can_open else None
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            cycle = services.cycle_open(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+        cycle = form_service_call(form, services.cycle_open, by=request.user, **form.cleaned_data)
+        if cycle is not None:
             messages.success(
                 request, _("Cycle opened. Generate its tasks when the structure is ready.")
             )
@@ -77,11 +65,8 @@ def cycle_detail(request, pk):
 @require_POST
 def cycle_generate(request, pk):
     cycle = selectors.cycle_get_for(request.user, pk=pk)
-    try:
-        counts = services.cycle_generate(cycle=cycle, by=request.user)
-    except DomainError as error:
-        _refused(request, error)
-    else:
+    counts = message_service_call(request, services.cycle_generate, cycle=cycle, by=request.user)
+    if counts is not None:
         made = sum(c["created"] for c in counts.values())
         request.session[f"pc-generated-{cycle.pk}"] = {
             code: c["created"] for code, c in counts.items()
@@ -161,7 +146,14 @@ def task_detail(request, pk):
                 }
                 for s in steps
             ],
-            "history": [{"row": h, "note": transition_note(h, task)} for h in history],
+            "history": [
+                {
+                    "row": h,
+                    "action": workflow.history_label(h.action),
+                    "note": transition_note(h, task),
+                }
+                for h in history
+            ],
             "buttons": [
                 {
                     "action": a,
@@ -190,11 +182,10 @@ def task_transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("The request was incomplete; reload the page and try again."))
         return redirect(task)
-    try:
-        workflow.task_transition(task_id=task.pk, by=request.user, **form.cleaned_data)
-    except (DomainError, ValidationError) as error:
-        _refused(request, error)
-    else:
+    moved = message_service_call(
+        request, workflow.task_transition, task_id=task.pk, by=request.user, **form.cleaned_data
+    )
+    if moved is not None:
         messages.success(
             request,
             _("Done: %(action)s.") % {"action": workflow.action_label(form.cleaned_data["action"])},
@@ -208,7 +199,7 @@ def task_edit(request, pk):
     if workflow.Act.EDIT not in workflow.task_allowed_actions(request.user, task):
         messages.error(request, _("This task cannot be edited now."))
         return redirect(task)
-    current = task.submissions.order_by("-number").prefetch_related("attachments").first()
+    current = task.submissions.current_first().prefetch_related("attachments").first()
     if request.method == "POST" and "remove" in request.POST:
         return _attachment_remove(request, task, current)
     form = DraftForm(
@@ -217,26 +208,16 @@ def task_edit(request, pk):
         initial={"narrative": current.narrative, "version": task.version},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            task = services.submission_save(
-                task_id=task.pk,
-                narrative=form.cleaned_data["narrative"],
-                version=form.cleaned_data["version"],
-                by=request.user,
-            )
-            if form.cleaned_data["file"]:
-                services.attachment_add(
-                    task_id=task.pk,
-                    upload=form.cleaned_data["file"],
-                    version=task.version,
-                    by=request.user,
-                )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except DomainError as error:
-            form.add_error(None, error.detail)
-        else:
+        saved = form_service_call(
+            form,
+            services.submission_save,
+            task_id=task.pk,
+            narrative=form.cleaned_data["narrative"],
+            version=form.cleaned_data["version"],
+            upload=form.cleaned_data["file"] or None,
+            by=request.user,
+        )
+        if saved is not None:
             messages.success(request, _("Draft saved."))
             if "done" in request.POST:
                 return redirect(task)
@@ -257,13 +238,16 @@ def _attachment_remove(request, task, current):
     attachment = current.attachments.filter(pk=request.POST.get("remove")).first()
     if attachment is None:
         raise Http404
-    try:
-        services.attachment_remove(
-            attachment=attachment, version=int(request.POST.get("version", 0)), by=request.user
-        )
-    except (DomainError, ValueError) as error:
-        messages.error(request, getattr(error, "detail", _("Reload the page and try again.")))
-    else:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again."))
+    elif message_service_call(
+        request,
+        services.attachment_remove,
+        attachment=attachment,
+        version=form.cleaned_data["version"],
+        by=request.user,
+    ):
         messages.success(request, _("Attachment removed."))
     return redirect("program_cycle:task-edit", pk=task.pk)
 
@@ -289,8 +273,7 @@ def task_compare(request, pk):
             "before": before,
             "after": after,
             "numbers": sorted(versions),
-            "rows": narrative_diff(before.narrative, after.narrative),
-            "files": attachments_diff(before.attachments.all(), after.attachments.all()),
+            "diffs": compare_all(before, after),
         },
     )
 

@@ -16,7 +16,15 @@ Decisions the seed leaves open, written down:
   need no lookup to say who it waits on). The next time the task reaches that step (after a
   return or a reopening) it goes to the newly active National Sector.
 - **Four eyes.** Whoever submitted a version does not clear it while another holder of the
-  step's party exists; when none does, they may, and the history row is marked so.
+  step's party exists. When none does, they may only where the clear rule names the step's
+  party in `four_eyes_waivable`: parties granted by someone above the drafters (platform
+  teams and Regional Sectors by the Regional Platform, the Regional Platform by an
+  administrator). Never a National Sector: its co-coordinators are designated by the
+  platform team, which drafts the same tasks (issue 22: a team made itself co-coordinator and
+  cleared its own PiN). A National Sector of one who submitted waits for a second
+  co-coordinator or withdraws for someone else to submit. Nobody designates themselves
+  (`sectors.services.co_coordinator_designate`). A waived clearance is marked in the history
+  and told to the Regional Platform team.
 - **Withdraw** is open to the drafters until the first step is cleared.
 - **Return** needs a comment and starts the next version (a copy of the returned one), so every
   version stays as it was read. **Reopen** is the Regional Platform's, on a final task, with a
@@ -34,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from r4v.audit import locked, save_audited
 from r4v.errors import Conflict, DomainError, NotAllowed
@@ -42,8 +51,8 @@ from r4v.services import notification_send
 from sectors import policy
 from sectors.policy import Party
 
-from . import reminders
-from .models import Attachment, ClearanceStep, Submission, Task, TaskState, Transition
+from . import payloads, reminders
+from .models import ClearanceStep, Submission, Task, TaskState, Transition, party_label
 from .parties import (
     Eligibility,
     clearers_of,
@@ -86,6 +95,9 @@ class Rule:
     new_version: bool = False
     # Withdraw: only while nobody has cleared the version yet.
     first_step_only: bool = False
+    # Step parties whose submitter may clear their own version when nobody else holds the
+    # party (module docstring, "Four eyes"); any other party always needs a second person.
+    four_eyes_waivable: frozenset[str] = frozenset()
 
 
 # The rule table: action -> in which states, by whom, with what.
@@ -93,7 +105,13 @@ RULES: dict[Act, Rule] = {
     Act.EDIT: Rule(frozenset({State.DRAFT, State.RETURNED}), Actor.DRAFTERS),
     Act.SUBMIT: Rule(frozenset({State.DRAFT, State.RETURNED}), Actor.DRAFTERS),
     Act.WITHDRAW: Rule(frozenset({State.SUBMITTED}), Actor.DRAFTERS, first_step_only=True),
-    Act.CLEAR: Rule(frozenset({State.SUBMITTED}), Actor.STEP),
+    Act.CLEAR: Rule(
+        frozenset({State.SUBMITTED}),
+        Actor.STEP,
+        four_eyes_waivable=frozenset(
+            {Party.PLATFORM, Party.REGIONAL_SECTOR, Party.REGIONAL_PLATFORM}
+        ),
+    ),
     Act.RETURN: Rule(
         frozenset({State.SUBMITTED}), Actor.STEP, comment_required=True, new_version=True
     ),
@@ -101,6 +119,22 @@ RULES: dict[Act, Rule] = {
         frozenset({State.FINAL}), Actor.REGIONAL_PLATFORM, comment_required=True, new_version=True
     ),
 }
+
+
+# What a transition writes as the task's history reason: a fixed msgid, shown in the reader's
+# language by the history page (`r4v.history`), never "clear: submitted -> final".
+REASONS: dict[Act, str] = {
+    Act.SUBMIT: N_("Submitted for clearance"),
+    Act.WITHDRAW: N_("Withdrawn from clearance"),
+    Act.CLEAR: N_("Clearance step cleared"),
+    Act.RETURN: N_("Returned with a comment"),
+    Act.REOPEN: N_("Reopened"),
+}
+
+
+def history_label(action: str) -> str:
+    """A transition in the task's history, in words (in the reader's language)."""
+    return _(REASONS[Act(action)]) if action in REASONS else action
 
 
 def action_label(action: str) -> str:
@@ -121,12 +155,7 @@ def _submitter_id(task: Task) -> int | None:
     # Lists annotate it (selectors.task_list_visible_to); a single task asks.
     if hasattr(task, "current_submitter_id"):
         return task.current_submitter_id
-    return (
-        Submission.objects.filter(task=task)
-        .order_by("-number")
-        .values_list("submitted_by_id", flat=True)
-        .first()
-    )
+    return task.submissions.current_first().values_list("submitted_by_id", flat=True).first()
 
 
 def _acting_party(rule: Rule, task: Task, elig: Eligibility, drafters: list[str]) -> str | None:
@@ -184,7 +213,7 @@ def _refusal(action: Act, task: Task, elig: Eligibility) -> tuple[str | None, Re
     if action == Act.CLEAR:
         submitter = _submitter_id(task)
         if submitter == elig.user.pk:
-            if elig.others_hold(task, submitter):
+            if party not in rule.four_eyes_waivable or elig.others_hold(task, submitter):
                 return (
                     None,
                     lambda: (
@@ -212,7 +241,7 @@ def submission_allowed_actions(user, submission: Submission) -> list[str]:
     """The task's actions on its current version; an earlier version is history: none."""
     latest = (
         Submission.objects.filter(task_id=submission.task_id)
-        .order_by("-number")
+        .current_first()
         .values_list("number", flat=True)
         .first()
     )
@@ -256,25 +285,10 @@ def _resolve_step(task: Task, step: ClearanceStep) -> tuple[str, bool]:
     return step.party, False
 
 
-def _current_submission(task: Task) -> Submission:
-    return Submission.objects.filter(task=task).order_by("-number").first()
-
-
 def _next_version(task: Task, current: Submission, *, by: User) -> Submission:
-    following = Submission(task=task, number=current.number + 1, narrative=current.narrative)
-    save_audited(following, by=by, reason=f"Version {following.number} started")
-    # Files are never rewritten, so the new version's rows point at the same stored files.
-    for attachment in current.attachments.all():
-        copy = Attachment(
-            submission=following,
-            file=attachment.file.name,
-            name=attachment.name,
-            size=attachment.size,
-            content_type=attachment.content_type,
-            uploaded_by=attachment.uploaded_by,
-            uploaded_at=attachment.uploaded_at,
-        )
-        save_audited(copy, by=by, reason=f"Carried into version {following.number}")
+    following = Submission(task=task, number=current.number + 1)
+    save_audited(following, by=by, reason=N_("New version started"))
+    payloads.copy_all(current, following, by=by)
     return following
 
 
@@ -327,19 +341,21 @@ def task_transition(
     if rule.comment_required and not comment:
         raise ValidationError({"comment": _("Say why: a comment is required for this action.")})
 
-    submission = _current_submission(task)
+    submission = task.current_submission
     from_state, from_step, was_substituted = task.state, task.step, task.substituted
     steps = list(ClearanceStep.objects.filter(task_type_id=task.task_type_id).order_by("position"))
     now = timezone.now()
 
     match act:
         case Act.SUBMIT:
+            if problems := payloads.problems(submission):
+                raise ValidationError({"submission": problems})
             submission.submitted_by = by
             submission.submitted_at = now
             save_audited(
                 submission,
                 by=by,
-                reason="Submitted",
+                reason=N_("Submitted"),
                 update_fields=["submitted_by", "submitted_at"],
             )
             _enter_step(task, steps[0])
@@ -360,7 +376,7 @@ def task_transition(
     save_audited(
         task,
         by=by,
-        reason=f"{act.value}: {from_state} -> {task.state}",
+        reason=REASONS[act],
         update_fields=["state", "step", "waiting_on", "substituted", "version"],
     )
     Transition.objects.create(
@@ -380,6 +396,8 @@ def task_transition(
     if rule.new_version:
         _next_version(task, submission, by=by)
     _notify(task, act, by=by, comment=comment)
+    if waived:
+        _notify_waiver(task, by=by, step=from_step, party=party)
     # Reminders are rows written in this transaction: they commit, or roll back, with the move.
     reminders.task_reminders_reschedule(task)
     return task
@@ -399,6 +417,22 @@ def _leave_clearance(task: Task, state: str) -> None:
 
 
 # --- Who is told -------------------------------------------------------------------------------
+
+
+def _notify_waiver(task: Task, *, by: User, step: int, party: str) -> None:
+    # The Regional Platform oversees every clearance: one done without a second person is told.
+    notification_send(
+        recipients=policy.holders(Party.REGIONAL_PLATFORM, task.policy_where()).exclude(pk=by.pk),
+        subject=lambda: _("Cleared without a second person: %(task)s") % {"task": task},
+        body=lambda: (
+            _(
+                "%(person)s submitted this version and cleared step %(step)s, nobody else "
+                "holding the %(party)s."
+            )
+            % {"person": by, "step": step, "party": party_label(party)}
+        ),
+        url=task.get_absolute_url(),
+    )
 
 
 def _notify(task: Task, act: Act, *, by: User, comment: str) -> None:

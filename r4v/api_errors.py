@@ -1,5 +1,6 @@
 """The API's errors: one exception handler, so every error body is {"code", "detail"[, "errors"]},
-and one schema class that documents that body on every refusal an operation can answer."""
+one schema class that documents that body on every refusal an operation can answer, and one way
+for an action to read its input (a 400 naming the fields, through the handler)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +28,13 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Messages per input field, when the input was refused."),
     )
+
+
+def validated_input(serializer_class, request, **context) -> dict:
+    """The action's input, validated by `serializer_class`, or a ValidationError (a 400)."""
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:

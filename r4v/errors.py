@@ -1,4 +1,7 @@
-"""Domain errors raised by services, mapped once to HTTP by `r4v.api_errors`."""
+"""Domain errors raised by services, mapped once to HTTP by `r4v.api_errors` (the API) and once
+by `r4v.forms_kit` (the pages)."""
+
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -18,8 +21,9 @@ class NotAllowed(DomainError):
 
     status_code = 403
 
-    def __init__(self, detail: str = "You may not do this.", *, code: str = "not_allowed"):
-        super().__init__(detail, code=code)
+    def __init__(self, detail: str | None = None, *, code: str = "not_allowed"):
+        # Translated when raised, in the language of the request that is refused.
+        super().__init__(detail or _("You may not do this."), code=code)
 
 
 class Conflict(DomainError):

@@ -4,7 +4,9 @@ The API has its one mapping (`r4v.api_errors.exception_handler`); this is the pa
 a service's ValidationError becomes field errors (or a form error when the field is not on
 the form), a DomainError a form error (on its field when it names one), an IntegrityError (a
 race lost to a concurrent writer: services validate first) a conflict error, and NotAllowed a
-403 (the pages only offer what the policy allows, so it is a forged request).
+403 with its reason, in every app (the pages draw only what `allowed_actions` allows, so a
+refusal is a forged request or a right lost since the page was drawn; a stale page is a
+Conflict, a DomainError, and says so as a form error). No page maps errors by hand.
 
 Each call runs in one transaction: a service that writes several rows (a person and their
 designation, a co-lead and the co-coordinators it ends) writes all of them or none.

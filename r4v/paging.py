@@ -4,7 +4,8 @@ Every paged page calls `paginate` and includes `templates/_pagination.html`. A p
 is not a whole number (`?page=abc`, `?page=1.5`, `?page=10**18` written out) gives the first page,
 and one past the end (`?page=1000000000000000000`) the last: Django's `Paginator.get_page` only
 ever slices inside the list, so no request can send the database an offset it cannot hold. The
-API pages through REST framework's own pagination, not through this module.
+API pages through the kit's `r4v.api_fields.Pagination` (a bad `?limit=`/`?offset=` is a 400),
+not through this module.
 """
 
 from django.core.paginator import Page, Paginator

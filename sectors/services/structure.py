@@ -324,6 +324,14 @@ def co_coordinator_designate(
 ) -> CoCoordinatorDesignation:
     """Record a person designated by a co-lead organization, and give them the sector role."""
     policy.require(by, Action.MANAGE_SECTOR, platform_sector)
+    # Four eyes (issue 22): a co-coordinator clears the sector's submissions, so whoever
+    # designates must be someone else, or a team could grant itself the clearance of its work.
+    if person.pk == by.pk:
+        raise DomainError(
+            _("You cannot designate yourself: another person who manages the sector must do it."),
+            code="self_designation",
+            field="person",
+        )
     _check_term(term_start, term_end)
     co_lead = platform_sector.co_leads.open().filter(organization=organization).first()
     if co_lead is not None:

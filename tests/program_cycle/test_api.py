@@ -481,3 +481,26 @@ def test_the_other_writes_are_allowed_to_their_party_only_and_change_nothing_oth
             )
             assert snapshot() == before, persona
             assert callbacks == [], persona
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["offset=1&offset=2", "limit=abc", "limit=1&limit=5", f"offset={'9' * 25}", "offset=-1"],
+)
+@pytest.mark.parametrize("path", ["/api/v1/tasks/", "/api/v1/cycles/", "/api/v1/task-types/"])
+def test_paging_input_the_kit_refuses_is_a_400_naming_the_parameter(path, query, world, cast):
+    # when
+    response = api_for(cast.regional_team).get(f"{path}?{query}")
+    # then
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {query.split("=")[0]}
+
+
+def test_a_limit_above_the_cap_pages_at_the_cap(world, cast, make_task):
+    # given
+    make_task("jna", world.colombia)
+    # when
+    response = api_for(cast.regional_team).get("/api/v1/tasks/?limit=100000")
+    # then
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
