@@ -131,7 +131,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: s.TaskDetailSerializer, **_CONFLICT},
         methods=["POST"],
     )
-    @action(detail=True, methods=["get", "post"])
+    # Whole lists of one task, neither filtered nor paged: the schema offers no such parameter.
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def transitions(self, request, *args, **kwargs):
         task = self._task()
         if request.method == "GET":
@@ -148,7 +149,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         summary=_("Every version of the task's deliverable"),
         responses={200: s.SubmissionSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def versions(self, request, *args, **kwargs):
         rows = selectors.submission_versions(self._task())
         return Response(s.SubmissionSerializer(rows, many=True, context={"request": request}).data)

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from r4v.api_fields import EARLIEST_DATE, LATEST_DATE, date_in_range
 from sectors.models import Platform, Sector
 from sectors.policy import Party, Where
 
@@ -152,11 +154,19 @@ class Cycle(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=CycleKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
-    opens_on = models.DateField(_("opens on"))
-    submissions_due_on = models.DateField(_("submissions due on"))
-    clearance_due_on = models.DateField(_("clearance due on"))
-    closes_on = models.DateField(_("closes on"))
+    # The kit's date range (r4v.api_fields), on the model: every writer, form and serializer
+    # refuses a cycle in year 1 or 9999 the same way.
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[
+            MinValueValidator(EARLIEST_DATE.year),
+            MaxValueValidator(LATEST_DATE.year),
+        ],
+    )
+    opens_on = models.DateField(_("opens on"), validators=[date_in_range])
+    submissions_due_on = models.DateField(_("submissions due on"), validators=[date_in_range])
+    clearance_due_on = models.DateField(_("clearance due on"), validators=[date_in_range])
+    closes_on = models.DateField(_("closes on"), validators=[date_in_range])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
