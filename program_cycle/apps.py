@@ -33,8 +33,13 @@ class ProgramCycleConfig(AppConfig):
         # Registers the reminder handlers and Task's allowed_actions before the first request
         # or sweep (r4v.reminders.handler, sectors.policy.actions_source).
         from r4v import my_work
+        from sectors import policy
 
-        from . import reminders, workflow  # noqa: F401
+        from . import reminders, selectors, workflow  # noqa: F401
+        from .models import Task
+
+        # Its tasks with the one door for access (sectors.policy).
+        policy.register_kind(Task, visible_q=selectors.task_q)
 
         my_work.register(
             "program_cycle",

@@ -68,12 +68,13 @@ def place_key(party: str, platform_id: int | None, sector_id: int | None) -> Key
     )
 
 
-def place_q(party: str, platform_id: int | None, sector_id: int | None) -> Q:
-    """The tasks whose place the holder of (party, place) holds: the same rule, as a filter."""
+def place_q(party: str, platform_id: int | None, sector_id: int | None, prefix: str = "") -> Q:
+    """The tasks whose place the holder of (party, place) holds: the same rule, as a filter
+    (`prefix` leads from a queried model to Task)."""
     if party not in PLACE_FIELDS:
-        return Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": []})
     values = {"platform_id": platform_id, "sector_id": sector_id}
-    return Q(**{field: values[field] for field in PLACE_FIELDS[party]})
+    return Q(**{f"{prefix}{field}": values[field] for field in PLACE_FIELDS[party]})
 
 
 class Eligibility:

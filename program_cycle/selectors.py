@@ -31,16 +31,18 @@ def _drafting_type_ids() -> dict[str, list[int]]:
     return by_party
 
 
-def task_q(user, elig: Eligibility | None = None) -> Q:
-    """The tasks `user` may see."""
+def task_q(user, elig: Eligibility | None = None, *, prefix: str = "") -> Q:
+    """The tasks `user` may see (`prefix` leads from a queried model to Task): the rule the
+    program cycle registers with the one door, `policy.visible_q(user, Task)`."""
     if policy.scope_of(user).is_regional:
-        return Q()
+        # Not Q(): an empty Q vanishes from an OR.
+        return Q(**{f"{prefix}pk__isnull": False})
     elig = elig or eligibility_of(user)
-    q = NOTHING
+    q = Q(**{f"{prefix}pk__in": []})
     for party, platform_id, sector_id in elig.held:
-        q |= place_q(party, platform_id, sector_id)
+        q |= place_q(party, platform_id, sector_id, prefix)
         if party == Party.NATIONAL_SECTOR:
-            q |= Q(platform_id=platform_id, sector__isnull=True)
+            q |= Q(**{f"{prefix}platform_id": platform_id, f"{prefix}sector__isnull": True})
     return q
 
 
@@ -71,7 +73,7 @@ def _with_reads(queryset: QuerySet, today: datetime.date | None = None) -> Query
 def task_list_visible_to(user) -> QuerySet:
     if user is None or not user.is_authenticated:
         return _with_reads(Task.objects.none())
-    return _with_reads(Task.objects.filter(task_q(user)))
+    return _with_reads(Task.objects.filter(policy.visible_q(user, Task)))
 
 
 def task_get_for(user, *, pk) -> Task:

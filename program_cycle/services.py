@@ -88,8 +88,8 @@ def _steps_sync(task_type: TaskType, steps, *, by: User) -> None:
 
 def _require_regional(by: User) -> None:
     # The Regional Platform team opens cycles; administrators and commands (the system user)
-    # too, which is what `scope_of(...).is_regional` answers.
-    if not policy.scope_of(by).is_regional:
+    # too (sectors.policy: RUN_PROGRAM_CYCLE).
+    if not policy.can(by, policy.Action.RUN_PROGRAM_CYCLE):
         raise NotAllowed(_("Only the Regional Platform team opens cycles and generates tasks."))
 
 

@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 @login_required
 def cycle_list(request):
     cycles = selectors.cycle_list_visible_to(request.user)
-    can_open = policy.scope_of(request.user).is_regional
+    can_open = policy.can(request.user, policy.Action.RUN_PROGRAM_CYCLE)
     form = CycleForm(request.POST or None) if can_open else None
     if request.method == "POST" and form is not None and form.is_valid():
         cycle = form_service_call(form, services.cycle_open, by=request.user, **form.cleaned_data)
@@ -55,7 +55,7 @@ def cycle_detail(request, pk):
         {
             "cycle": cycle,
             "rows": selectors.cycle_type_counts(cycle),
-            "can_generate": policy.scope_of(request.user).is_regional,
+            "can_generate": policy.can(request.user, policy.Action.RUN_PROGRAM_CYCLE),
             "generated": request.session.pop(f"pc-generated-{cycle.pk}", None),
         },
     )

@@ -258,14 +258,14 @@ def register_kind(
     visible_q: Callable[..., Q],
     actions: dict[str, Callable[[object, object], bool]] | None = None,
 ) -> None:
-    """`visible_q(user, prefix="") -> Q` filters the objects of `model` a user may see (`prefix`
+    """`visible_q(user, *, prefix="") -> Q` filters the objects of `model` a user may see (`prefix`
     leads from a queried model to it); `actions[name](user, obj) -> bool` answers `can`."""
     _KINDS[model] = _Kind(visible_q=visible_q, actions=dict(actions or {}))
 
 
 def visible_q(user, model: type, prefix: str = "") -> Q:
     """Filter for the objects of `model` that `user` may see."""
-    return _KINDS[model].visible_q(user, prefix)
+    return _KINDS[model].visible_q(user, prefix=prefix)
 
 
 # --- Allowed actions ----------------------------------------------------------------------------
