@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from simple_history.utils import bulk_create_with_history
 
-from r4v.audit import locked, save_audited
+from r4v.audit import delete_audited, locked, save_audited
 from r4v.errors import NotAllowed
 from r4v.models import User
 from sectors import policy
@@ -79,8 +79,7 @@ def _steps_sync(task_type: TaskType, steps, *, by: User) -> None:
                 update_fields=["party", "substitutable"],
             )
     for row in existing.values():
-        row._history_user = by
-        row.delete()
+        delete_audited(row, by=by, reason=N_("Clearance path loaded"))
 
 
 # --- Cycles --------------------------------------------------------------------------------------
@@ -318,7 +317,6 @@ def attachment_remove(*, attachment: Attachment, version: int, by: User) -> Task
     workflow.require(task, workflow.Act.EDIT, by=by)
     if attachment.submission_id != task.current_submission.pk:
         raise NotAllowed(_("Only the attachments of the version being drafted can be removed."))
-    attachment._history_user = by
     # The row goes; the stored file stays, because an earlier version may point at it too.
-    attachment.delete()
+    delete_audited(attachment, by=by, reason=N_("Attachment removed"))
     return _touch(task, by=by, reason=N_("Attachment removed"))

@@ -10,10 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from r4v.api_errors import validated_input
+
 from .. import filters, selectors, services
 from .. import serializers as s
 from ..policy import Action
-from .shared import Pagination, _call, _input, _renamed
+from .shared import Pagination, _call, _renamed
 
 
 class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -33,7 +35,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={201: s.CoLeadSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(
+        data = validated_input(
             s.CoLeadDesignateInput,
             request,
             platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
@@ -49,7 +51,7 @@ class CoLeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
         co_lead = self.get_object()
-        data = _input(s.DesignationEndInput, request)
+        data = validated_input(s.DesignationEndInput, request)
         _call(
             services.co_lead_end,
             co_lead=co_lead,
@@ -83,7 +85,7 @@ class CoCoordinatorViewSet(
         responses={201: s.CoCoordinatorSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(
+        data = validated_input(
             s.CoCoordinatorDesignateInput,
             request,
             platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
@@ -116,7 +118,7 @@ class CoCoordinatorViewSet(
     @action(detail=True, methods=["post"])
     def end(self, request, *args, **kwargs):
         designation = self.get_object()
-        data = _input(s.DesignationEndInput, request)
+        data = validated_input(s.DesignationEndInput, request)
         _call(
             services.co_coordinator_end,
             designation=designation,
@@ -144,7 +146,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: s.PartnerSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(
+        data = validated_input(
             s.PartnerAddInput,
             request,
             platform_sectors=selectors.platform_sector_list_choosable_by(request.user),
@@ -160,6 +162,6 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def remove(self, request, *args, **kwargs):
         membership = self.get_object()
-        data = _input(s.PartnerRemoveInput, request)
+        data = validated_input(s.PartnerRemoveInput, request)
         _call(services.partner_remove, membership=membership, by=request.user, **data)
         return Response(self.get_serializer(self.get_object()).data)

@@ -7,9 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from r4v.api_errors import validated_input
+
 from .. import filters, selectors, services
 from .. import serializers as s
-from .shared import Pagination, _call, _input
+from .shared import Pagination, _call
 
 
 class ChangeNoticeViewSet(
@@ -35,13 +37,13 @@ class ChangeNoticeViewSet(
         responses={201: s.ChangeNoticeSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(s.ChangeNoticeFileInput, request)
+        data = validated_input(s.ChangeNoticeFileInput, request)
         notice = _call(services.change_notice_file, by=request.user, **data)
         return Response(self._read(notice.pk), status=status.HTTP_201_CREATED)
 
     def _decide(self, service, request) -> Response:
         notice = self.get_object()
-        data = _input(s.ChangeNoticeDecisionInput, request)
+        data = validated_input(s.ChangeNoticeDecisionInput, request)
         _call(service, notice=notice, by=request.user, comment=data["comment"])
         return Response(self._read(notice.pk))
 

@@ -8,13 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from r4v.api_errors import validated_input
 from r4v.rows import FlatList
 
 from .. import filters, selectors, services
 from .. import serializers as s
 from ..models import Country, PlatformSector
 from ..policy import Action
-from .shared import Pagination, _call, _input
+from .shared import Pagination, _call
 
 # --- Public catalogue ------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class PlatformSectorViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        data = _input(s.PlatformSectorActivateInput, request)
+        data = validated_input(s.PlatformSectorActivateInput, request)
         was_active = PlatformSector.objects.filter(
             platform=data["platform"], sector=data["sector"], is_active=True
         ).exists()
@@ -120,7 +121,7 @@ class PlatformSectorViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         platform_sector = self.get_object()
-        data = _input(s.PlatformSectorPageInput, request)
+        data = validated_input(s.PlatformSectorPageInput, request)
         if data.keys() - {"reason"}:  # PATCH: nothing sent, nothing changed
             _call(
                 services.platform_sector_update_page,
@@ -138,7 +139,7 @@ class PlatformSectorViewSet(
     @action(detail=True, methods=["post"])
     def deactivate(self, request, *args, **kwargs):
         platform_sector = self.get_object()
-        data = _input(s.ReasonInput, request)
+        data = validated_input(s.ReasonInput, request)
         _call(
             services.platform_sector_deactivate,
             platform_sector=platform_sector,
@@ -155,7 +156,7 @@ class PlatformSectorViewSet(
     @action(detail=True, methods=["post"], url_path="selection-procedure")
     def selection_procedure(self, request, *args, **kwargs):
         platform_sector = self.get_object()
-        data = _input(s.SelectionProcedureInput, request)
+        data = validated_input(s.SelectionProcedureInput, request)
         _call(
             services.selection_procedure_update,
             platform_sector=platform_sector,
@@ -188,7 +189,7 @@ class OrganizationViewSet(
         responses={201: s.OrganizationSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(s.OrganizationCreateInput, request)
+        data = validated_input(s.OrganizationCreateInput, request)
         organization = _call(services.organization_create, by=request.user, **data)
         return Response(self.get_serializer(organization).data, status=status.HTTP_201_CREATED)
 
@@ -199,7 +200,7 @@ class OrganizationViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         organization = self.get_object()
-        data = dict(_input(s.OrganizationUpdateInput, request))
+        data = dict(validated_input(s.OrganizationUpdateInput, request))
         reason = data.pop("reason")
         organization = _call(
             services.organization_update,

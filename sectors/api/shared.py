@@ -28,12 +28,6 @@ class Pagination(KitPagination):
         return rows[: self.limit]
 
 
-def _input(serializer_class, request, **context) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _call(service, **kwargs):
     # One transaction per write: some services write several rows (ending a co-lead ends its
     # co-coordinators one by one) and a refusal halfway must leave nothing behind.
