@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from r4v.errors import DomainError, NotAllowed
+from r4v.errors import DomainError
+from r4v.forms_kit import form_service_call, message_service_call
 from sectors import policy
 
 from . import access, quorum, selectors, services, zones
@@ -37,12 +37,6 @@ from .forms import (
 )
 from .models import ActionPoint, Conflict, Minutes
 from .zones import user_zone
-
-
-def _domain_error_to_form(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.detail)
-
 
 # --- Schedule ------------------------------------------------------------------------------------
 
@@ -66,7 +60,10 @@ def meeting_schedule(request):
         clashes = []
         if form.is_valid():
             try:
-                meeting = services.meeting_schedule(
+                meeting = form_service_call(
+                    form,
+                    services.meeting_schedule,
+                    passthrough=(services.ConflictsNotAccepted,),
                     draft=form.draft(),
                     by=request.user,
                     accept_conflicts=form.cleaned_data["accept_conflicts"],
@@ -74,15 +71,10 @@ def meeting_schedule(request):
             except services.ConflictsNotAccepted as error:
                 clashes = error.clashes
                 form.add_error("accept_conflicts", error.detail)
-            except NotAllowed as error:
-                form.add_error(None, error.detail)
-            except DomainError as error:
-                _domain_error_to_form(form, error)
-            except ValidationError as error:
-                form.add_error(None, error)
             else:
-                messages.success(request, _("The meeting is on the calendar."))
-                return redirect(meeting.get_absolute_url())
+                if meeting is not None:
+                    messages.success(request, _("The meeting is on the calendar."))
+                    return redirect(meeting.get_absolute_url())
         status, checked = 400, True
     else:
         initial = _initial(request)
@@ -321,13 +313,14 @@ def meeting_cancel(request, pk):
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     form = CancelForm(request.POST)
     form.is_valid()
-    try:
-        services.meeting_cancel(
-            meeting=meeting, by=request.user, reason=form.cleaned_data.get("reason", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.detail)
-    else:
+    cancelled = message_service_call(
+        request,
+        services.meeting_cancel,
+        meeting=meeting,
+        by=request.user,
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    if cancelled is not None:
         messages.success(request, _("The meeting is cancelled; invitees were told."))
     return redirect(meeting.get_absolute_url())
 
@@ -354,42 +347,55 @@ def minutes_edit(request, pk):
     status = 200
     if request.method == "POST":
         step = request.POST.get("step")
-        try:
-            if step == "save":
-                form = MinutesForm(request.POST)
-                if form.is_valid():
-                    services.minutes_save(
-                        occurrence=occurrence, by=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, _("Minutes saved."))
-                    return redirect(request.path)
-            elif step == "circulate" and minutes:
-                services.minutes_circulate(minutes=minutes, by=request.user)
-                messages.success(request, _("Minutes circulated to the invitees."))
-                return redirect(request.path)
-            elif step == "finalize" and minutes:
-                services.minutes_finalize(minutes=minutes, by=request.user)
-                return redirect(request.path)
-            elif step == "action" and minutes:
-                point_form = ActionPointForm(request.POST, owners=owners)
-                if point_form.is_valid():
-                    services.action_point_add(
-                        minutes=minutes, by=request.user, **point_form.cleaned_data
-                    )
-                    return redirect(request.path)
-            elif step == "status":
-                point = ActionPoint.objects.filter(
-                    pk=request.POST.get("point"), minutes__occurrence=occurrence
-                ).first()
-                status_form = ActionStatusForm(request.POST)
-                if point is None or not status_form.is_valid():
-                    raise Http404
-                services.action_point_set_status(
-                    point=point, status=status_form.cleaned_data["status"], by=request.user
+        done = None
+        if step == "save":
+            form = MinutesForm(request.POST)
+            if form.is_valid():
+                done = form_service_call(
+                    form,
+                    services.minutes_save,
+                    occurrence=occurrence,
+                    by=request.user,
+                    **form.cleaned_data,
                 )
-                return redirect(request.path)
-        except DomainError as error:
-            messages.error(request, error.detail)
+                if done is not None:
+                    messages.success(request, _("Minutes saved."))
+        elif step == "circulate" and minutes:
+            done = message_service_call(
+                request, services.minutes_circulate, minutes=minutes, by=request.user
+            )
+            if done is not None:
+                messages.success(request, _("Minutes circulated to the invitees."))
+        elif step == "finalize" and minutes:
+            done = message_service_call(
+                request, services.minutes_finalize, minutes=minutes, by=request.user
+            )
+        elif step == "action" and minutes:
+            point_form = ActionPointForm(request.POST, owners=owners)
+            if point_form.is_valid():
+                done = form_service_call(
+                    point_form,
+                    services.action_point_add,
+                    minutes=minutes,
+                    by=request.user,
+                    **point_form.cleaned_data,
+                )
+        elif step == "status":
+            point = ActionPoint.objects.filter(
+                pk=request.POST.get("point"), minutes__occurrence=occurrence
+            ).first()
+            status_form = ActionStatusForm(request.POST)
+            if point is None or not status_form.is_valid():
+                raise Http404
+            done = message_service_call(
+                request,
+                services.action_point_set_status,
+                point=point,
+                status=status_form.cleaned_data["status"],
+                by=request.user,
+            )
+        if done is not None:
+            return redirect(request.path)
         status = 400
     sheet = quorum.sheet_for(occurrence)
     return render(

@@ -33,11 +33,17 @@ class ServiceRefused(Exception):
         self.errors = errors
 
 
-def service_call(fn: Callable[..., Any], /, **kwargs) -> Any:
-    """Call `fn(**kwargs)` in a transaction; raise ServiceRefused with what went wrong."""
+def service_call(fn: Callable[..., Any], /, *, passthrough=(), **kwargs) -> Any:
+    """Call `fn(**kwargs)` in a transaction; raise ServiceRefused with what went wrong.
+
+    `passthrough`: refusals the page answers itself, raised as they are (a refusal that
+    carries more than words, such as the clashes a meeting would have).
+    """
     try:
         with transaction.atomic():
             return fn(**kwargs)
+    except passthrough:
+        raise
     except NotAllowed as error:
         raise PermissionDenied(error.detail) from error
     except DomainError as error:
@@ -58,6 +64,7 @@ def form_service_call(
     /,
     *,
     field_map: dict[str, str] | None = None,
+    passthrough=(),
     **kwargs,
 ) -> Any | None:
     """Call the service; on refusal put the errors on `form` and return None.
@@ -65,7 +72,7 @@ def form_service_call(
     `field_map` renames the service's fields to the form's (`person` -> `email`).
     """
     try:
-        return service_call(fn, **kwargs)
+        return service_call(fn, passthrough=passthrough, **kwargs)
     except ServiceRefused as refused:
         for field, field_messages in refused.errors:
             field = (field_map or {}).get(field, field)
