@@ -18,21 +18,15 @@ from django.utils.translation import gettext as _
 
 from r4v.api_fields import EARLIEST_DATE, LATEST_DATE
 from r4v.errors import DomainError
-from r4v.models import validate_time_zone
+from r4v.models import NOT_ZONES, validate_time_zone
 
 UTC = datetime.UTC
-
-
-# zoneinfo.available_timezones() lists every file of the system's zone directory: "localtime"
-# there is this server's own clock (a meeting in it would move with the server, and a feed would
-# publish a zone no calendar knows), "posixrules" a template, "Factory" a placeholder.
-_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 def zone_named(name: str, *, field: str = "time_zone") -> zoneinfo.ZoneInfo:
     try:
         validate_time_zone(name)
-        if not name or name in _NOT_ZONES:
+        if not name:
             raise ValueError
         return zoneinfo.ZoneInfo(name)
     except Exception:
@@ -103,7 +97,7 @@ def user_zone(user) -> zoneinfo.ZoneInfo:
     """
     if user is not None and getattr(user, "is_authenticated", False):
         # A profile saved before "localtime" was refused does not make the server's clock theirs.
-        if user.time_zone and user.time_zone not in _NOT_ZONES:
+        if user.time_zone and user.time_zone not in NOT_ZONES:
             return zoneinfo.ZoneInfo(user.time_zone)
         cached = getattr(user, "_r4v_zone", None)
         if cached is not None:

@@ -16,9 +16,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value})
 
 
+# zoneinfo.available_timezones() lists every file of the system's zone directory: "localtime"
+# there is this server's own clock (a meeting in it would move with the server, and a feed would
+# publish a zone no calendar knows), "posixrules" a template, "Factory" a placeholder.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @functools.cache
 def _available_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 class UserManager(BaseUserManager):
