@@ -315,7 +315,9 @@ def hand_meetings(request):
     if token is None:
         return JsonResponse({"detail": "Invalid token."}, status=401)
     limit = min(int(request.GET.get("limit", 50)), 500)
-    meetings = Meeting.objects.filter(policy.visible_q(token.user, Meeting)).order_by("start_at", "pk")
+    meetings = Meeting.objects.filter(policy.visible_q(token.user, Meeting)).order_by(
+        "start_at", "pk"
+    )
     rows = list(
         meetings.values(
             "id",
