@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from .api_errors import ErrorSerializer
 from .lockout import LoginLocked, login_authenticate
+from .mfa import token_by_password_allowed
 from .services import api_token_create
 
 # The name of a token asked for without one.
@@ -126,6 +127,12 @@ class TokenObtainView(APIView):
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with this e-mail and password.")]}
+            )
+        # A password alone does not make a token for an account with a second factor, or one
+        # that must have it: those create tokens on the API token page, after the code.
+        if not token_by_password_allowed(user):
+            raise exceptions.PermissionDenied(
+                _("This account uses two-step verification: create tokens on your API token page.")
             )
         token, key = api_token_create(user=user, name=data["name"])
         body = {"token": key, "name": token.name, "expires_at": token.expires_at}

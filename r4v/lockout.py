@@ -1,7 +1,8 @@
 """Log-in lockout: too many wrong passwords lock the account, or the client address, a while.
 
 Every password log-in goes through `login_authenticate`: the log-in page, the admin's log-in
-and the API's token endpoint. Failures are counted in the default cache, which every web and
+and the API's token endpoint; every second-factor code through `second_factor_failed` /
+`second_factor_succeeded` (r4v/mfa.py). Failures are counted in the default cache, which every web and
 worker process shares (Redis, or files on the embedded default; see CACHES in settings).
 
 Decisions:
@@ -17,6 +18,10 @@ Decisions:
   bounds that to minutes, and a reset by e-mail still works meanwhile.
 - django-axes does the same with more options, but no release supports Django 6.1 yet (8.3.1
   lists Django 4.2 to 6.0).
+- A wrong second-factor code counts as a wrong password does: toward the same account lock and
+  the same address limit. Its account count is kept apart and is not cleared by a correct
+  password, or someone who has the password could log in again between guesses and never
+  reach the limit; a correct code clears both.
 - On Redis an increment is atomic; on the file cache it is a read then a write, so two
   failures at the same instant may count once. The embedded default serves one machine.
 """
@@ -83,6 +88,23 @@ def login_succeeded(request, *, email: str) -> None:
     cache.delete(_count_key(account_key))
 
 
+def second_factor_failed(request, *, email: str) -> None:
+    """Count a wrong code; raises LoginLocked when it is the one that locks the account."""
+    now = time.time()
+    (account_key, account_limit), (address_key, address_limit) = _counters(request, email)
+    wait = max(
+        _count_failure(account_key, account_limit, now, count_as=f"second-factor:{account_key}"),
+        _count_failure(address_key, address_limit, now),
+    )
+    if wait:
+        raise LoginLocked(wait)
+
+
+def second_factor_succeeded(request, *, email: str) -> None:
+    account_key, _limit = _counters(request, email)[0]
+    cache.delete_many([_count_key(account_key), _count_key(f"second-factor:{account_key}")])
+
+
 def client_address(request) -> str:
     # DRF's reading of REMOTE_ADDR and X-Forwarded-For under NUM_PROXIES: one answer to
     # "which client is this" for the throttles and the lockout.
@@ -116,10 +138,13 @@ def _locked_for(key: str, now: float) -> int:
     return math.ceil(until - now) if until is not None and until > now else 0
 
 
-def _count_failure(key: str, limit: int, now: float) -> int:
-    """Count one failure; when it reaches the limit, lock and return the cool-off."""
+def _count_failure(key: str, limit: int, now: float, *, count_as: str = "") -> int:
+    """Count one failure; when it reaches the limit, lock and return the cool-off.
+
+    `count_as` counts under another name (second-factor codes) while locking `key` itself.
+    """
     limits = settings.LOGIN_LOCKOUT
-    count_key = _count_key(key)
+    count_key = _count_key(count_as or key)
     cache.add(count_key, 0, timeout=limits["WINDOW_SECONDS"])
     try:
         failures = cache.incr(count_key)

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    # Second factor (r4v/mfa.py): TOTP devices, and static tokens as recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "r4v",
     "sectors",
     "program_cycle",
@@ -67,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which device verified this session (request.user.is_verified()), then the gate that sends
+    # a user who owes a second factor to enter or enrol one, site and admin alike (r4v/mfa.py).
+    "django_otp.middleware.OTPMiddleware",
+    "r4v.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -106,9 +114,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: a gunicorn sync worker serves one request at a time, so each keeps
-# one connection for CONN_MAX_AGE seconds instead of opening one per request (a third of a
-# short request's time). The health check re-opens a connection the server dropped before a
-# request uses it. Off with DEBUG: runserver opens a thread, and so a connection, per request.
+# one connection for CONN_MAX_AGE seconds instead of opening one per request. The health check
+# re-opens a connection the server dropped before a request uses it. Off with DEBUG: runserver opens a thread, and so a connection, per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -161,6 +168,16 @@ LOGIN_LOCKOUT = {
     "WINDOW_SECONDS": 15 * 60,
     "COOL_OFF_SECONDS": 15 * 60,
 }
+# Second factor (r4v/mfa.py): holders of these roles (sectors' RoleAssignment.Role values) must
+# log in with a TOTP code; "administrator" also covers any account that can enter the admin.
+# Everyone else may enrol. Empty: nobody is required.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["regional_team", "administrator"])
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "R4V Coordination"
+# The log-in lockout counts wrong codes per account and address (r4v/lockout.py); django-otp's
+# per-device back-off on top would refuse a right code typed a second after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # ASVS L2: 12 hours absolute at most; Django's default is two weeks.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 

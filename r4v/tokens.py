@@ -74,15 +74,15 @@ class RevokeTokensOnPasswordChange:
 
     def password_changed(self, password, user=None):
         if user is not None and user.pk is not None:
-            api_token_revoke_all(user=user, reason="password changed")
+            api_token_revoke_all(user=user, cause="password changed")
 
     def get_help_text(self):
         return _("A new password ends your API tokens.")
 
 
-def api_token_revoke_all(*, user, reason: str) -> int:
-    """End every token of the user (a new password, a deactivated account)."""
+def api_token_revoke_all(*, user, cause: str) -> int:
+    """End every token of the user (a new password, a deactivated account); `cause` is logged."""
     deleted, _rows = ApiToken.objects.filter(user=user).delete()
     if deleted:
-        logger.info("%d API token(s) of user %s revoked: %s", deleted, user.pk, reason)
+        logger.info("%d API token(s) of user %s revoked: %s", deleted, user.pk, cause)
     return deleted

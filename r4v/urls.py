@@ -28,6 +28,10 @@ urlpatterns = i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/api-tokens/", views.api_token, name="api-token"),
+    # Two-step verification (r4v/mfa.py): the page, setting it up, and the code after the password.
+    path("accounts/two-step/", views.mfa_manage, name="mfa"),
+    path("accounts/two-step/set-up/", views.mfa_enrol, name="mfa-enrol"),
+    path("accounts/two-step/code/", views.mfa_verify, name="mfa-verify"),
     # Every app's records (r4v.history.register); unknown or out-of-scope records answer 404.
     path("manage/history/<slug:model>/<int:pk>/", history.history, name="history"),
     path(

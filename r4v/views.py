@@ -1,12 +1,16 @@
-"""The person's own pages: My work, the inbox, API tokens and the profile.
+"""The person's own pages: My work, the inbox, API tokens, the profile and the second factor.
 
 They belong to the shared kit because every app sends to the inbox and adds to My work; none
 of them imports a domain app (My work's sections are registered by the apps, `r4v.my_work`).
 """
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from . import mfa, services
 from . import my_work as my_work_sections
-from . import services
 from .errors import DomainError
 from .forms import ApiTokenForm, NotificationReadForm, ProfileForm
 from .forms_kit import form_service_call
+from .lockout import LoginLocked
+from .mfa_forms import CodeForm
 from .models import Notification
 from .paging import paginate
 
@@ -82,6 +88,10 @@ def api_token(request):
         if action != "generate":
             return HttpResponseBadRequest(_("Invalid request."))
         form = ApiTokenForm(request.POST)
+        # The gate (r4v.mfa) has already sent an unverified session elsewhere; this says so
+        # where it matters most, should the gate ever be bypassed.
+        if mfa.mfa_required(request.user) and not request.user.is_verified():
+            raise PermissionDenied
         if form.is_valid():
             try:
                 _token, new_key = services.api_token_create(
@@ -117,3 +127,115 @@ def profile(request):
             messages.success(request, _("Your profile was saved."))
             return redirect("profile")
     return render(request, "registration/profile.html", {"form": form})
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@never_cache
+@login_required
+def mfa_verify(request):
+    """After the password: the code from the app, or a recovery code."""
+    user = request.user
+    next_url = _next_url(request, reverse(settings.LOGIN_REDIRECT_URL))
+    if user.is_verified():
+        return redirect(next_url)
+    if not mfa.has_second_factor(user):
+        return redirect(reverse("mfa-enrol") + "?next=" + quote(next_url))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
+        except LoginLocked as locked:
+            # Locked: the session ends; the password is asked again after the cool-off.
+            logout(request)
+            messages.error(request, locked.message)
+            return redirect("login")
+        if device is not None:
+            # A new session key for the session that now has both factors.
+            request.session.cycle_key()
+            return redirect(next_url)
+        form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
+    return render(request, "r4v/mfa_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@login_required
+def mfa_enrol(request):
+    """Set up the authenticator app: scan or type the secret, confirm a code, keep the codes."""
+    user = request.user
+    next_url = _next_url(request, reverse("mfa"))
+    # Replacing a factor needs the current one (the gate sends an unverified session to it).
+    if mfa.has_second_factor(user) and not user.is_verified():
+        return redirect(reverse("mfa-verify") + "?next=" + quote(request.get_full_path()))
+    device = mfa.totp_enrolment_start(user=user)
+    form = CodeForm(request.POST or None, recovery=False)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrolment_confirm(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            request.session.cycle_key()
+            context = {
+                "codes": [mfa.recovery_code_shown(c) for c in codes],
+                "next": next_url,
+            }
+            return render(request, "r4v/mfa_recovery.html", context)
+        form.add_error(
+            "code",
+            _("That code is not right. Check the time on your phone and enter the current code."),
+        )
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr": mfa.qr_data_uri(device),
+        "secret": mfa.secret_for_typing(device),
+        "required": mfa.mfa_required(user),
+        "replacing": mfa.has_second_factor(user),
+    }
+    return render(request, "r4v/mfa_enrol.html", context)
+
+
+@never_cache
+@login_required
+def mfa_manage(request):
+    """The person's second factor: set it up, new recovery codes, or remove it."""
+    user = request.user
+    enrolled = mfa.has_second_factor(user)
+    form = CodeForm()
+    if request.method == "POST" and enrolled:
+        action = request.POST.get("action")
+        if action == "recovery-codes":
+            codes = mfa.recovery_codes_renew(user=user)
+            context = {"codes": [mfa.recovery_code_shown(c) for c in codes], "next": reverse("mfa")}
+            return render(request, "r4v/mfa_recovery.html", context)
+        # Those who must have a second factor replace it (the set-up page); they cannot remove it.
+        if action != "remove" or mfa.mfa_required(user):
+            return HttpResponseBadRequest(_("Invalid request."))
+        # Removal asks for a current code: a session left open is not enough.
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                device = mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
+            except LoginLocked as locked:
+                logout(request)
+                messages.error(request, locked.message)
+                return redirect("login")
+            if device is not None:
+                mfa.second_factor_remove(user=user)
+                messages.success(request, _("Two-step verification was removed."))
+                return redirect("mfa")
+            form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
+    context = {
+        "enrolled": enrolled,
+        "required": mfa.mfa_required(user),
+        "codes_left": mfa.recovery_codes_left(user) if enrolled else 0,
+        "form": form,
+    }
+    return render(request, "r4v/mfa.html", context)

@@ -19,10 +19,12 @@ from django.core.signals import request_finished
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu import pools
 from rest_framework.test import APIClient
 
-from r4v import public_cache
+from r4v import mfa, public_cache
 from r4v.celery import app as celery_app
 from r4v.services import system_user
 from sectors.models import Organization, Platform, RoleAssignment, Sector
@@ -388,9 +390,20 @@ def api():
 
 
 def client_for(client, user):
-    """Log `user` into a Django test client (None stays anonymous)."""
+    """Log `user` into a Django test client (None stays anonymous).
+
+    Someone who must have a second factor (r4v.mfa) gets a confirmed app, and the session is
+    marked verified by it, as the code page does (django-otp's `login(request, device)`).
+    """
     if user is not None:
         client.force_login(user)
+        if mfa.mfa_required(user):
+            device, _created = TOTPDevice.objects.get_or_create(
+                user=user, name="test app", defaults={"confirmed": True}
+            )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
     return client
 
 

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django_otp.oath import TOTP
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import client_for
 
 # Playwright's sync API drives the browser from an asyncio event loop running in this thread, and
 # Django refuses ORM calls from a thread with a running loop (SynchronousOnlyOperation). Nothing
@@ -124,10 +127,20 @@ def sessions(personas) -> dict[str, str]:
     keys = {}
     for name, user in personas.items():
         if user is not None:
-            client = Client()
-            client.force_login(user)
+            # Logged in as client_for does: with the second factor, for those who must have one.
+            client = client_for(Client(), user)
             keys[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return keys
+
+
+def enter_second_factor(page: Page, device) -> None:
+    """On the code page after the password, type the code the person's app shows now.
+
+    `device` is their TOTP device, made before the browser starts (ORM calls wait until then).
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("#id_code", f"{totp.token():0{device.digits}d}")
+    page.locator("#mfa-verify-submit").click()
 
 
 def url(language: str, name: str, **kwargs) -> str:

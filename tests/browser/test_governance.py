@@ -6,14 +6,16 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.conftest import client_for
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def session_cookie(personas, live_server) -> dict:
     """A logged-in session for the Regional Platform team, made before the browser starts."""
-    client = Client()
-    client.force_login(personas["regional"])
+    # With its second factor, as the team must log in (r4v/mfa.py).
+    client = client_for(Client(), personas["regional"])
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

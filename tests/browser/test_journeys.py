@@ -4,12 +4,15 @@ to tap, and the console stays clean (tests/browser/conftest.py `check_page`). Ea
 a screenshot in var/screenshots/ for a human to look at.
 """
 
+import re
+
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
-from .conftest import check_page, url
+from .conftest import check_page, enter_second_factor, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +79,13 @@ def test_each_role_finds_its_own_pages_accessible(persona, world, sessions, open
             visit(page, language, name, shot, **kwargs)
 
 
-def test_the_regional_team_logs_in_and_reaches_its_work(world, personas, open_page):
+@pytest.fixture
+def regional_app(personas):
+    """The Regional Platform team's authenticator app: the team logs in with a second step."""
+    return TOTPDevice.objects.create(user=personas["regional"], name="phone", confirmed=True)
+
+
+def test_the_regional_team_logs_in_and_reaches_its_work(world, personas, regional_app, open_page):
     # given
     page = open_page("phone", "en")
     page.goto(url("en", "login"))
@@ -84,7 +93,10 @@ def test_the_regional_team_logs_in_and_reaches_its_work(world, personas, open_pa
     page.get_by_label("E-mail address").fill(personas["regional"].email)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
-    # then
+    # then: the code from the app, on a page that passes the checks every page passes
+    expect(page).to_have_url(re.compile(r"/en/accounts/two-step/code/"))
+    check_page(page, "regional-phone-en-second-step")
+    enter_second_factor(page, regional_app)
     expect(page).to_have_url(url("en", "my-work"))
     check_page(page, "regional-phone-en-after-login")
 

@@ -8,11 +8,13 @@ attributes, so the journey reads the same before and after the Spanish catalogue
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from program_cycle.models import Task
 from program_cycle.services import task_types_load
 from r4v.services import system_user
+from tests.browser.conftest import enter_second_factor
 from tests.factories import PASSWORD, CycleFactory, TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +31,7 @@ def narrative_task(world, personas) -> Task:
     )
 
 
-def login(browser, live_server, email: str, language: str) -> Page:
+def login(browser, live_server, email: str, language: str, app=None) -> Page:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
@@ -40,6 +42,8 @@ def login(browser, live_server, email: str, language: str) -> Page:
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").click()
+    if app is not None:  # someone who must log in with a second step (r4v/mfa.py)
+        enter_second_factor(page, app)
     expect(page.locator("html")).to_have_attribute("lang", language)
     return page
 
@@ -61,6 +65,12 @@ def draft(page: Page, task: Task, text: str) -> None:
 
 
 @pytest.fixture
+def regional_app(personas):
+    """The Regional Platform team's authenticator app: the team logs in with a second step."""
+    return TOTPDevice.objects.create(user=personas["regional"], name="phone", confirmed=True)
+
+
+@pytest.fixture
 def urls_in(language):
     # Pages carry their language in the path (/es/...): every URL the test builds is the reader's.
     with translation.override(language):
@@ -70,12 +80,12 @@ def urls_in(language):
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.usefixtures("urls_in")
 def test_draft_submit_return_resubmit_clear_with_every_step_in_the_history(
-    language, narrative_task, personas, world, browser, live_server
+    language, narrative_task, personas, world, regional_app, browser, live_server
 ):
     task = narrative_task
     # given: the co-coordinator of the Regional Health Sector and the Regional Platform team
     luis = login(browser, live_server, world.ngo_coordinator.person.email, language)
-    team = login(browser, live_server, personas["regional"].email, language)
+    team = login(browser, live_server, personas["regional"].email, language, app=regional_app)
 
     # when: Luis drafts and submits
     draft(luis, task, "# Health needs\n\nAccess to care is the **first** need.")

@@ -4,12 +4,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from ..conftest import client_for
 from .conftest import schedule
 
 
 def test_the_administrator_lists_and_opens_each_calendar_model_without_editing(client, cal):
     meeting = schedule(cal.regional_team, platform_sector=cal.world.regional_health)
-    client.force_login(cal.personas["admin"])
+    client_for(client, cal.personas["admin"])
     for model in (
         m for m in apps.get_app_config("meetings").get_models() if m in admin.site._registry
     ):

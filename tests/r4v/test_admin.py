@@ -12,6 +12,8 @@ from r4v.services import api_token_create
 from sectors import services
 from sectors.models import ChangeNotice, Organization, RoleAssignment
 
+from ..conftest import client_for
+
 pytestmark = pytest.mark.django_db
 
 
@@ -63,7 +65,7 @@ def test_administrator_opens_the_list_record_and_history_of_every_model(
     Reminder.objects.create(
         kind="sectors.term_ending", target_id=1, key="example", due_at=timezone.now()
     )
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     api_token_create(user=personas["partner"], name="Dashboard")
     # when / then
     for model in project_models():
@@ -82,7 +84,7 @@ def test_administrator_opens_the_list_record_and_history_of_every_model(
 
 def test_people_without_the_administrator_role_are_sent_to_log_in(client, personas):
     # given
-    client.force_login(personas["regional"])
+    client_for(client, personas["regional"])
     # when
     response = client.get(url(Organization, "changelist"))
     # then
@@ -92,7 +94,7 @@ def test_people_without_the_administrator_role_are_sent_to_log_in(client, person
 
 def test_user_history_never_shows_the_password_hash(client, personas):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     person = personas["partner"]
     person.full_name = "Partner Renamed"
     person.save()
@@ -112,7 +114,7 @@ def test_user_history_never_shows_the_password_hash(client, personas):
 
 def test_history_cannot_be_reverted_from_the_admin(client, world, personas):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     org = world.ngo
     first = org.history.last()
     services.organization_update(organization=org, by=personas["regional"], name="Caminos Renamed")
@@ -129,7 +131,7 @@ def test_history_cannot_be_reverted_from_the_admin(client, world, personas):
 
 def test_records_written_by_role_and_designation_services_are_read_only(client, world, personas):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     assignment = RoleAssignment.objects.get(user=personas["partner"])
     before = RoleAssignment.objects.count()
     # when
@@ -144,7 +146,7 @@ def test_records_written_by_role_and_designation_services_are_read_only(client, 
 
 def test_an_organization_edited_in_the_admin_is_saved_through_its_service(client, world, personas):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     # when
     response = client.post(
         url(Organization, "change", world.partner_org.pk),
@@ -167,7 +169,7 @@ def test_an_organization_edited_in_the_admin_is_saved_through_its_service(client
 
 def test_an_organization_added_in_the_admin_is_created_through_its_service(client, personas):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     # when
     response = client.post(
         url(Organization, "add"),
@@ -186,7 +188,7 @@ def test_a_user_added_in_the_admin_logs_in_by_e_mail_and_the_addition_is_attribu
     client, personas
 ):
     # given
-    client.force_login(personas["admin"])
+    client_for(client, personas["admin"])
     # when
     response = client.post(
         url(User, "add"),

@@ -291,7 +291,7 @@ def _reset_by_e_mail(client, user, mailoutbox):
 
 def _admin_sets_it(client, user, mailoutbox):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    client_for(client, admin)
     response = client.post(
         reverse("admin:auth_user_password_change", args=[user.pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
@@ -348,7 +348,7 @@ def test_deactivating_an_account_in_the_admin_ends_its_tokens(client):
     user = UserFactory(email="ana@example.org")
     _token, key = api_token_create(user=user, name="Dashboard")
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    client_for(client, admin)
     page = client.get(f"/admin/r4v/user/{user.pk}/change/")
     data = {
         name: value
@@ -384,10 +384,27 @@ def test_an_account_whose_password_was_disabled_cannot_use_its_tokens():
 def test_the_admin_shows_a_token_without_its_digest(client):
     # given
     token, key = api_token_create(user=UserFactory(), name="Dashboard")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client_for(client, UserFactory(is_staff=True, is_superuser=True))
     # when
     html = client.get(reverse("admin:r4v_apitoken_change", args=[token.pk])).content.decode()
     # then
     assert token.prefix in html
     assert token.digest not in html
     assert key not in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("partner", 200), ("regional", 403), ("admin", 403)]
+)
+def test_the_password_alone_makes_a_token_only_for_accounts_without_a_second_factor(
+    personas, persona, status
+):
+    # given: the Regional Platform team and administrators must log in with a second factor
+    user = personas[persona]
+    # when
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json"
+    )
+    # then
+    assert response.status_code == status
+    assert ApiToken.objects.filter(user=user).exists() is (status == 200)

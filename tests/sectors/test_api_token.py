@@ -34,12 +34,12 @@ def test_asking_again_for_a_token_of_the_same_name_replaces_it(world, personas):
     # when
     first = APIClient().post(
         "/api/v1/auth/token/",
-        {"email": "team@regional.example", "password": PASSWORD},
+        {"email": personas["partner"].email, "password": PASSWORD},
         format="json",
     )
     second = APIClient().post(
         "/api/v1/auth/token/",
-        {"email": "team@regional.example", "password": PASSWORD},
+        {"email": personas["partner"].email, "password": PASSWORD},
         format="json",
     )
     # then: the key is not stored, so it cannot be answered twice; the old one stops working

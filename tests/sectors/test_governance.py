@@ -593,7 +593,8 @@ def test_the_governance_check_costs_the_same_queries_for_2_and_6_sectors(db):
 # Session and user (2), the user's scope as `sectors.policy` reads it (2: their role
 # assignments, and every platform for the Regional Platform team), the platforms of the filter
 # (1), sectors, their current co-leads and those co-leads' co-coordinators (3).
-PAGE_QUERIES = 8
+# + 1: django-otp reads the device that verified the session (r4v/mfa.py).
+PAGE_QUERIES = 9
 # The page also shows the calendar's meeting discipline (meetings' template tag): the sittings
 # of the period, their invitations and minutes, whatever the number of sectors.
 DISCIPLINE_QUERIES = 3

@@ -25,7 +25,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from r4v import mfa
 from r4v.audit import save_audited
 from r4v.models import User
 from r4v.services import person_get_or_create, system_user
@@ -485,7 +487,7 @@ class DemoSeeder:
             if password_set:
                 user.set_password(password)
                 save_audited(
-                    user, by=self.by, reason="Demo password set", update_fields=["password"]
+                    user, by=self.by, reason=N_("Demo password set"), update_fields=["password"]
                 )
             had_role = RoleAssignment.objects.filter(
                 user=user, role=login.role, revoked_at__isnull=True
@@ -533,6 +535,7 @@ class Command(BaseCommand):
             % {"created": result.created, "present": result.present}
         )
         self.print_logins(result.logins)
+        self.print_second_factor(result.logins)
 
     def print_logins(self, logins: list[tuple[str, str, str]]) -> None:
         header = (_("E-mail"), _("Role"), _("Password"))
@@ -551,3 +554,21 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "  ".join(value.ljust(w) for value, w in zip(row, widths, strict=True)).rstrip()
                 )
+
+    def print_second_factor(self, logins: list[tuple[str, str, str]]) -> None:
+        # The demo keeps the requirement (no DEBUG waiver): what the demo shows is what a real
+        # site does, so the accounts that need a second step say how to set it up.
+        emails = [row[0] for row in logins]
+        required = [email for email in emails if mfa.mfa_required(User.objects.get(email=email))]
+        if not required:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Two-step verification is required for %(emails)s: at the first log-in the site "
+                "asks you to set it up. Scan the QR code with an authenticator app (or type the "
+                "key it shows), enter the app's six-digit code, and keep the recovery codes. "
+                "Every other login may set it up under Your profile > Two-step verification."
+            )
+            % {"emails": ", ".join(required)}
+        )
