@@ -138,6 +138,28 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+class _LoggedOut(Exception):
+    """The lockout ended the session: answer with `response`."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _checked_code(request, form):
+    """The device that accepts the form's code (None: a wrong code, put on the form); raises
+    _LoggedOut when the code locked the account (the password is asked again after the
+    cool-off)."""
+    try:
+        device = mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
+    except LoginLocked as locked:
+        logout(request)
+        messages.error(request, locked.message)
+        raise _LoggedOut(redirect("login")) from None
+    if device is None:
+        form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
+    return device
+
+
 @never_cache
 @login_required
 def mfa_verify(request):
@@ -151,17 +173,13 @@ def mfa_verify(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
-        except LoginLocked as locked:
-            # Locked: the session ends; the password is asked again after the cool-off.
-            logout(request)
-            messages.error(request, locked.message)
-            return redirect("login")
+            device = _checked_code(request, form)
+        except _LoggedOut as out:
+            return out.response
         if device is not None:
             # A new session key for the session that now has both factors.
             request.session.cycle_key()
             return redirect(next_url)
-        form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
     return render(request, "r4v/mfa_verify.html", {"form": form, "next": next_url})
 
 
@@ -222,16 +240,13 @@ def mfa_manage(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                device = mfa.second_factor_verify(request=request, code=form.cleaned_data["code"])
-            except LoginLocked as locked:
-                logout(request)
-                messages.error(request, locked.message)
-                return redirect("login")
+                device = _checked_code(request, form)
+            except _LoggedOut as out:
+                return out.response
             if device is not None:
                 mfa.second_factor_remove(user=user)
                 messages.success(request, _("Two-step verification was removed."))
                 return redirect("mfa")
-            form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
     context = {
         "enrolled": enrolled,
         "required": mfa.mfa_required(user),
